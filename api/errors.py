@@ -1,0 +1,57 @@
+"""Every error is JSON: {"error": <code>, "detail": <plain words>}, and bad input is 4xx."""
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import structlog
+
+log = structlog.get_logger("signpost.api")
+
+STATUS_CODES = {
+    400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "body_too_large", 414: "query_too_long",
+    415: "unsupported_media_type", 422: "invalid_request", 429: "too_many_requests",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status_code: int, error: str, detail: str):
+        self.status_code, self.error, self.detail = status_code, error, detail
+
+
+def error_response(status_code: int, error: str, detail: str, **extra) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content={"error": error, "detail": detail, **extra})
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path"))
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return f"unknown field: {where}"
+    return f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "invalid")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status_code, exc.error, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [_describe(error) for error in exc.errors()]
+        # Never echo the rejected input back: it may be a postcode or free text.
+        return error_response(422, "invalid_request", "; ".join(problems[:5]), fields=problems[:20])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = STATUS_CODES.get(exc.status_code, "error")
+        detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return error_response(exc.status_code, code, detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled_error", error_type=type(exc).__name__)
+        return error_response(500, "internal_error", "Something went wrong on our side.")

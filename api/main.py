@@ -1,0 +1,81 @@
+"""The ASGI application: `uvicorn api.main:app`.
+
+On start-up it migrates the database to the newest schema, loads the seed directory if
+the database is empty (so a fresh machine needs no set-up), and warms the postcode index.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from directory import geography
+from directory.db import make_engine, make_sessionmaker
+from directory.loader import directory_is_empty, load_seed
+from directory.migrate import upgrade_to_head
+
+from api import errors
+from api.logging_setup import configure_logging
+from api.middleware import SignpostMiddleware
+from api.routers import admin, areas, meta, service_at_locations, services, signpost, taxonomies
+from api.settings import Settings, get_settings
+
+log = structlog.get_logger("signpost.api")
+
+
+def _ensure_sqlite_directory(url: str) -> None:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def prepare_database(settings: Settings):
+    _ensure_sqlite_directory(settings.database_url)
+    engine = make_engine(settings.database_url)
+    upgrade_to_head(engine)
+    sessions = make_sessionmaker(engine)
+    if settings.load_seed_on_empty:
+        with sessions.begin() as session:
+            if directory_is_empty(session):
+                added = load_seed(session)
+                log.info("seed_loaded", services=added)
+    return engine, sessions
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine, sessions = await run_in_threadpool(prepare_database, settings)
+        app.state.engine, app.state.sessionmaker = engine, sessions
+        await run_in_threadpool(geography.warm_up)
+        log.info("started", environment=settings.environment)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Signpost directory API",
+        version="0.1.0",
+        summary="Open Referral UK 3.0 directory of VAWG support services, with signposting.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin):
+        app.include_router(module.router)
+    app.add_middleware(
+        SignpostMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_import_bytes=settings.max_import_bytes,
+        max_query_string_bytes=settings.max_query_string_bytes,
+    )
+    return app
+
+
+app = create_app()

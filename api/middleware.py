@@ -1,0 +1,123 @@
+"""ASGI middleware: request size limits, open-data CORS, security headers and an access
+log that records neither the query string (postcodes, free text) nor the client address."""
+from __future__ import annotations
+
+import json
+import time
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger("signpost.access")
+
+# ORUK's compliance rules require these to be readable from any origin.
+OPEN_DATA_PREFIXES = (
+    "/services", "/taxonomies", "/taxonomy_terms", "/service_at_locations", "/areas", "/signpost",
+)
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+]
+
+
+def _is_open_data(path: str) -> bool:
+    return path == "/" or path.startswith(OPEN_DATA_PREFIXES)
+
+
+async def _send_json(send: Send, status: int, error: str, detail: str, headers: list | None = None) -> None:
+    body = json.dumps({"error": error, "detail": detail}).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    *(headers or []), *SECURITY_HEADERS],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class SignpostMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int, max_query_string_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_import_bytes = max_import_bytes
+        self.max_query_string_bytes = max_query_string_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        open_data = _is_open_data(path)
+        cors = [(b"access-control-allow-origin", b"*")] if open_data else []
+        status_holder = {"status": 500}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                existing = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in (*cors, *SECURITY_HEADERS) if n not in existing]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        try:
+            if len(scope.get("query_string", b"")) > self.max_query_string_bytes:
+                await _send_json(send, 414, "query_too_long", "The query string is too long.", cors)
+                status_holder["status"] = 414
+                return
+            if open_data and scope["method"] == "OPTIONS":
+                await self._preflight(send)
+                status_holder["status"] = 204
+                return
+            limit = self.max_import_bytes if path.startswith("/admin/import") else self.max_body_bytes
+            declared = dict(scope.get("headers", [])).get(b"content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > limit):
+                await _send_json(send, 413, "body_too_large", f"Request bodies are limited to {limit} bytes.", cors)
+                status_holder["status"] = 413
+                return
+            received = 0
+
+            async def counting_receive() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > limit:
+                        raise BodyTooLarge
+                return message
+
+            try:
+                await self.app(scope, counting_receive, send_with_headers)
+            except BodyTooLarge:
+                await _send_json(send, 413, "body_too_large", f"Request bodies are limited to {limit} bytes.", cors)
+                status_holder["status"] = 413
+        finally:
+            route = scope.get("route")
+            log.info(
+                "request",
+                method=scope["method"],
+                route=getattr(route, "path", None) or "unmatched",
+                status=status_holder["status"],
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+    async def _preflight(self, send: Send) -> None:
+        await send({
+            "type": "http.response.start",
+            "status": 204,
+            "headers": [
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", b"GET, OPTIONS"),
+                (b"access-control-allow-headers", b"accept, content-type"),
+                (b"access-control-max-age", b"86400"),
+                *SECURITY_HEADERS,
+            ],
+        })
+        await send({"type": "http.response.body", "body": b""})

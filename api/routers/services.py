@@ -1,0 +1,48 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from directory.models import Attribute, Service, ServiceAtLocation
+from directory.oruk import page_json, service_json
+
+from api.deps import SessionDep
+from api.errors import ApiError
+from api.queries import ServiceQuery
+from api.service_filters import apply_service_filters, public_services
+
+router = APIRouter(tags=["Open Referral UK"])
+
+FULL_SERVICE = (
+    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
+    selectinload(Service.phones),
+    selectinload(Service.schedules),
+    selectinload(Service.service_areas),
+    selectinload(Service.languages),
+    selectinload(Service.contacts),
+    selectinload(Service.organization),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
+)
+ServiceId = Annotated[str, Path(max_length=64)]
+
+
+@router.get("/services", summary="Paginated list of services (ORUK)")
+def list_services(query: Annotated[ServiceQuery, Query()], session: SessionDep) -> dict:
+    statement = apply_service_filters(public_services(), query, session)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    services = session.scalars(
+        statement.options(*FULL_SERVICE)
+        .order_by(Service.name, Service.id)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
+    )
+    return page_json([service_json(s, full=False) for s in services], total, query.page, query.per_page)
+
+
+@router.get("/services/{id}", summary="A fully nested service (ORUK)")
+def get_service(id: ServiceId, session: SessionDep) -> dict:
+    service = session.scalar(public_services().where(Service.id == id).options(*FULL_SERVICE))
+    if service is None:
+        raise ApiError(404, "not_found", "No published service has that id.")
+    return service_json(service, full=True)

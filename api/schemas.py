@@ -1,0 +1,73 @@
+"""Request bodies for the commissioners' write interface: strict, with length limits."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from directory.seed_schema import SeedLanguage, SeedLocation, SeedPhone, SeedSchedule, SeedService
+
+GSS = r"^[EWSN]\d{8}$"
+AreaOrNational = Literal["national", "leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"]
+
+
+class ServiceWrite(SeedService):
+    """A service as a commissioner creates or replaces it. Same fields as the seed files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    area: AreaOrNational
+    slug: str | None = Field(None, pattern=r"^[a-z0-9-]+$", max_length=100)  # type: ignore[assignment]
+    name: str = Field(min_length=1, max_length=255)
+    organization: str = Field(min_length=1, max_length=255)
+    description: str = Field(min_length=1, max_length=5000)
+    url: str | None = Field(None, pattern=r"^https?://[^\s<>\"']+$", max_length=500)
+    email: str | None = Field(None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", max_length=255)
+    categories: list[Literal["domestic_abuse", "sexual_violence", "stalking", "fgm",
+                             "honour_based_abuse", "forced_marriage"]] = Field(max_length=6)
+    needs: list[str] = Field(max_length=13)
+    eligibility: list[str] = Field(default=[], max_length=10)
+    minimum_age: int | None = Field(None, ge=0, le=130)
+    maximum_age: int | None = Field(None, ge=0, le=130)
+    referral: str | None = Field(None, max_length=1000)
+    phones: list[SeedPhone] = Field(default=[], max_length=10)
+    schedules: list[SeedSchedule] = Field(default=[], max_length=14)
+    hours_note: str | None = Field(None, max_length=500)
+    languages: list[SeedLanguage] = Field(default=[], max_length=30)
+    location: SeedLocation | None = None
+    links: list[str] = Field(default=[], max_length=5)
+    local_authorities: list[str] | None = Field(None, max_length=60)
+    extra_local_authorities: list[str] = Field(default=[], max_length=60)
+    confidence: Literal["C"] = "C"
+    source: str = Field(min_length=1, max_length=500)
+    source_date: dt.date
+    notes: str | None = Field(None, max_length=2000)
+    assured: bool = False
+
+    @model_validator(mode="after")
+    def _check_codes(self) -> ServiceWrite:
+        for code in (self.local_authorities or []) + self.extra_local_authorities:
+            if not re.match(GSS, code):
+                raise ValueError(f"not a GSS local authority code: {code!r}")
+        if self.area == "national" and (self.local_authorities or self.extra_local_authorities):
+            raise ValueError("a national service covers England: leave local_authorities out")
+        return self
+
+
+class RetireBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["inactive", "defunct", "temporarily closed"]
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class AssureBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    assured_date: dt.date | None = None
+    assurer_email: str | None = Field(None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", max_length=255)
+
+
+class ImportFromUrl(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)

@@ -1,0 +1,43 @@
+"""Settings from environment variables (prefix SIGNPOST_), refusing unsafe production values."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_ADMIN_KEY = "development-only-admin-key-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIGNPOST_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/signpost.db"
+    admin_api_key: SecretStr = SecretStr(DEVELOPMENT_ADMIN_KEY)
+    load_seed_on_empty: bool = True
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_import_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_query_string_bytes: int = Field(default=2048, ge=256)
+    import_timeout_seconds: float = Field(default=20.0, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> Settings:
+        if self.environment == "production":
+            key = self.admin_api_key.get_secret_value()
+            if key == DEVELOPMENT_ADMIN_KEY or len(key) < 32:
+                raise ValueError(
+                    "SIGNPOST_ADMIN_API_KEY must be set to a random value of at least 32 characters in production"
+                )
+            if self.database_url.startswith("sqlite"):
+                raise ValueError("SIGNPOST_DATABASE_URL must point at PostgreSQL in production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

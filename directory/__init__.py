@@ -1,0 +1,1 @@
+"""The Signpost directory: commissioned VAWG support services shaped as Open Referral UK 3.0."""
