@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from directory import geography
 from directory.db import make_engine, make_sessionmaker
-from directory.loader import directory_is_empty, load_seed
+from directory.loader import directory_is_empty, load_seed, load_taxonomy, read_taxonomy
 from directory.migrate import upgrade_to_head
 
 from api import errors
@@ -36,11 +36,13 @@ def prepare_database(settings: Settings):
     engine = make_engine(settings.database_url)
     upgrade_to_head(engine)
     sessions = make_sessionmaker(engine)
-    if settings.load_seed_on_empty:
-        with sessions.begin() as session:
-            if directory_is_empty(session):
-                added = load_seed(session)
-                log.info("seed_loaded", services=added)
+    with sessions.begin() as session:
+        # The vocabulary is part of the product, so it is refreshed on every start;
+        # services are only seeded into an empty directory.
+        load_taxonomy(session, read_taxonomy())
+        if settings.load_seed_on_empty and directory_is_empty(session):
+            added = load_seed(session)
+            log.info("seed_loaded", services=added)
     return engine, sessions
 
 

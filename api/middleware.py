@@ -59,7 +59,18 @@ class SignpostMiddleware:
         cors = [(b"access-control-allow-origin", b"*")] if open_data else []
         status_holder = {"status": 500}
 
+        body_too_large = False
+        replaced = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal replaced
+            if body_too_large:
+                # The framework may turn our exception into its own 400; answer 413 instead.
+                if message["type"] == "http.response.start" and not replaced:
+                    replaced = True
+                    status_holder["status"] = 413
+                    await _send_json(send, 413, "body_too_large", "The request body is too large.", cors)
+                return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 existing = {name.lower() for name, _ in message.get("headers", [])}
@@ -71,6 +82,12 @@ class SignpostMiddleware:
             if len(scope.get("query_string", b"")) > self.max_query_string_bytes:
                 await _send_json(send, 414, "query_too_long", "The query string is too long.", cors)
                 status_holder["status"] = 414
+                return
+            raw_query = scope.get("query_string", b"")
+            if b"%00" in raw_query or b"\x00" in raw_query or "\x00" in path:
+                # PostgreSQL cannot hold NUL in text; no legitimate query contains one.
+                await _send_json(send, 400, "bad_request", "The request contains a NUL character.", cors)
+                status_holder["status"] = 400
                 return
             if open_data and scope["method"] == "OPTIONS":
                 await self._preflight(send)
@@ -85,19 +102,21 @@ class SignpostMiddleware:
             received = 0
 
             async def counting_receive() -> Message:
-                nonlocal received
+                nonlocal received, body_too_large
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
                     if received > limit:
+                        body_too_large = True
                         raise BodyTooLarge
                 return message
 
             try:
                 await self.app(scope, counting_receive, send_with_headers)
             except BodyTooLarge:
-                await _send_json(send, 413, "body_too_large", f"Request bodies are limited to {limit} bytes.", cors)
-                status_holder["status"] = 413
+                if not replaced:
+                    await _send_json(send, 413, "body_too_large", f"Request bodies are limited to {limit} bytes.", cors)
+                    status_holder["status"] = 413
         finally:
             route = scope.get("route")
             log.info(

@@ -10,12 +10,16 @@ from api.errors import ApiError
 def place_from_postcode(postcode: str) -> tuple[Place, geography.Resolution]:
     normalised = geography.normalise_postcode(postcode)
     if normalised is None:
-        raise ApiError(400, "invalid_postcode", "That is not a full UK postcode, for example CV11 4HL.")
+        raise ApiError(400, "invalid_postcode", "That is not a full UK postcode, like LE1 6ZG.")
     resolution = geography.resolve(normalised)
     if resolution.status == "not_found":
         raise ApiError(404, "postcode_not_found", "We could not find that postcode.")
     if resolution.status == "outside_pilot":
         return Place(status="outside_pilot", local_authority=resolution.local_authority), resolution
+    if resolution.status == "ambiguous":
+        # A handful of postcodes have no council in the ONS data; offer each candidate's help.
+        codes = frozenset(c.local_authority.code for c in resolution.candidates if c.local_authority)
+        return Place(status="ambiguous", candidate_codes=codes), resolution
     return Place(status="resolved", area=resolution.area, local_authority=resolution.local_authority), resolution
 
 

@@ -8,9 +8,10 @@ letter, columns ``pcd``, ``laua``, ``oseast1m``, ``osnrth1m``). That package's
 directory and read the files ourselves.
 
 Memory: each letter is decoded once into compact parallel arrays (7-byte
-postcode keys in one ``bytes`` blob, ``array('f')`` eastings and northings (exact for whole metres),
-``array('H')`` indexes into a shared list of GSS codes), about 17 bytes per
-postcode, searched by bisection. No Python object is kept per postcode.
+postcode keys in one ``bytes`` blob, ``array('f')`` eastings and northings,
+exact for whole metres, and ``array('H')`` indexes into a shared list of GSS
+codes), about 17 bytes per postcode, searched by bisection. No Python object
+is kept per postcode.
 
 Place names come from ``geography_data/places.yaml`` and local authority names
 from ``geography_data/local_authorities.yaml``; both are meant to be reviewed
@@ -23,6 +24,7 @@ import bisect
 import functools
 import importlib.util
 import itertools
+import math
 import operator
 import os
 import re
@@ -39,16 +41,16 @@ import msgpack
 import yaml
 
 __all__ = [
-    "PilotArea",
-    "LocalAuthority",
-    "Candidate",
-    "Resolution",
     "PILOT_AREAS",
-    "normalise_postcode",
-    "resolve",
-    "postcode_centroid",
+    "Candidate",
+    "LocalAuthority",
+    "PilotArea",
+    "Resolution",
     "area_for_gss",
     "local_authority_name",
+    "normalise_postcode",
+    "postcode_centroid",
+    "resolve",
     "warm_up",
 ]
 
@@ -85,7 +87,8 @@ class Resolution:
     query_kind: QueryKind
     area: PilotArea | None
     local_authority: LocalAuthority | None
-    candidates: tuple[Candidate, ...]  # every authority (or place) matched; non-empty unless not_found
+    # Every authority (or place) matched: non-empty unless not_found.
+    candidates: tuple[Candidate, ...]
     postcode: str | None  # normalised "CV11 4HL" form when a full postcode was given
     easting: int | None  # British National Grid metres of the postcode centroid, when known
     northing: int | None
@@ -165,7 +168,7 @@ _FULL_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})")
 _OUTWARD_CODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
 # Characters a place name can reasonably contain; anything else (;<>= etc.)
 # makes the query "unknown" rather than a place.
-_PLACE_TEXT = re.compile(r"[^\W\d_]+(?:[\s'’.,&()/-]+[^\W\d_]+)*[\s'’.,&()/-]*")
+_PLACE_TEXT = re.compile(r"[^\W\d_]+(?:[\s'\u2019.,&()/-]+[^\W\d_]+)*[\s'\u2019.,&()/-]*")
 
 
 # --------------------------------------------------------------------------- postcodes
@@ -196,7 +199,7 @@ _NO_AUTHORITY = 0xFFFF
 class _PostcodeTable:
     """Every postcode starting with one letter, sorted by key."""
 
-    __slots__ = ("_keys", "size", "eastings", "northings", "authority_indexes")
+    __slots__ = ("_keys", "authority_indexes", "eastings", "northings", "size")
 
     def __init__(
         self, keys: bytes, eastings: array, northings: array, authority_indexes: array
@@ -254,15 +257,9 @@ def _postcode_data_dir() -> Path:
 
 
 def _keys_from_postcodes(postcodes: list[str]) -> bytes:
-    keys = "".join(postcodes).encode("ascii")
-    # Equal total length and equal character count per key are both needed for
-    # the fixed-width layout; min/max over lengths runs in C.
-    lengths = list(map(len, postcodes))
-    if len(keys) != _KEY_WIDTH * len(postcodes) or (
-        lengths and (min(lengths) != _KEY_WIDTH or max(lengths) != _KEY_WIDTH)
-    ):
+    if postcodes and set(map(len, postcodes)) != {_KEY_WIDTH}:
         raise ValueError("postcode data: every pcd must be a 7-character string")
-    return keys
+    return "".join(postcodes).encode("ascii")
 
 
 def _grid_metres(values: list[float | None]) -> array:
@@ -382,7 +379,9 @@ def _lookup_postcode(postcode: str) -> _PostcodeRecord | None:
         return None
     authority = table.authority_indexes[index]
     easting, northing = table.eastings[index], table.northings[index]
-    has_grid = easting == easting and northing == northing  # NaN when unknown
+    # Northern Ireland's references are on the Irish Grid, which cannot be
+    # mixed with British National Grid distances.
+    has_grid = not (math.isnan(easting) or math.isnan(northing) or postcode.startswith("BT"))
     return _PostcodeRecord(
         gss_code=None if authority == _NO_AUTHORITY else _gss_codes[authority],
         easting=int(easting) if has_grid else None,
@@ -467,8 +466,20 @@ class _Place:
 
 
 _QUALIFIER_WORDS = frozenset(
-    {"uk", "england", "gb", "council", "borough", "district", "county", "city", "town",
-     "centre", "center", "area"}
+    {
+        "uk",
+        "england",
+        "gb",
+        "council",
+        "borough",
+        "district",
+        "county",
+        "city",
+        "town",
+        "centre",
+        "center",
+        "area",
+    }
 )
 _LEADING_WORDS = frozenset({"the", "city", "county", "borough", "of"})
 _IGNORED_WORDS = frozenset({"upon", "on"})
@@ -477,7 +488,7 @@ _IGNORED_WORDS = frozenset({"upon", "on"})
 def _place_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"['’`]", "", text.replace("&", " and "))
+    text = re.sub(r"['\u2019`]", "", text.replace("&", " and "))  # \u2019: typographic apostrophe
     words = ["st" if word == "saint" else word for word in re.findall(r"[a-z0-9]+", text)]
     return " ".join(word for word in words if word not in _IGNORED_WORDS)
 
@@ -531,8 +542,9 @@ def _match_places(key: str) -> tuple[_Place, ...]:
         near = tuple(
             p
             for p in index[head]
-            if any(code in _AREA_BY_GSS and _AREA_BY_GSS[code].id in tail_areas
-                   for code in p.gss_codes)
+            if any(
+                code in _AREA_BY_GSS and _AREA_BY_GSS[code].id in tail_areas for code in p.gss_codes
+            )
         )
         if near:
             return near
@@ -598,9 +610,9 @@ def _resolve_postcode(postcode: str) -> Resolution:
     if record is None:
         return _not_found("postcode", postcode)
     if record.gss_code is None:
-        # A live postcode the directory gives no council (some large users):
-        # the best available answer is its postcode district's.
-        outward = postcode.split(" ")[0]
+        # The directory lists about 11,000 postcodes without a council or grid
+        # reference; the best available answer is their postcode district's.
+        outward = postcode.partition(" ")[0]
         return _decide("postcode", _outward_candidates(outward), postcode)
     candidate = _candidate(_local_authority(record.gss_code))
     return _decide("postcode", (candidate,), postcode, record.easting, record.northing)
@@ -627,9 +639,13 @@ def resolve(query: str) -> Resolution:
 
 
 def warm_up() -> None:
-    """Load everything resolution needs. All letters are loaded: measured at
-    about 2.5 s and 50 MB (see scripts/bench_geography.py), which buys a flat
-    latency for any UK postcode and no loading inside request threads."""
+    """Load everything resolution needs, including every postcode letter.
+
+    Measured by scripts/bench_geography.py on the 2-core development machine:
+    1.5-2.5 s, 44 MB of postcode arrays, about +83 MB of process RSS. Loading
+    all of it at start-up keeps file decoding (20-150 ms a letter) out of
+    request threads, and any UK postcode can be asked about, so an eviction
+    scheme would save little memory for the latency it would add."""
     _authority_names()
     _place_index()
     for letter in _FILE_LETTERS:

@@ -14,8 +14,18 @@ TIME_PATTERN = re.compile(r"^\d{2}:\d{2}$")
 DAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            raise ValueError("control characters are not allowed")
+        return value
 
 
 class SeedPhone(Strict):

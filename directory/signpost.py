@@ -51,16 +51,18 @@ Group = Literal["local", "national", "general"]
 class Place:
     """Where the person is, as far as we know: an area, a local authority, or nothing."""
 
-    status: Literal["resolved", "outside_pilot", "not_given"]
+    status: Literal["resolved", "ambiguous", "outside_pilot", "not_given"]
     area: geography.PilotArea | None = None
     local_authority: geography.LocalAuthority | None = None
+    # When a place could be in several authorities, local help for each of them.
+    candidate_codes: frozenset[str] = frozenset()
 
     def gss_codes(self) -> set[str]:
         if self.local_authority is not None:
             return {self.local_authority.code}
         if self.area is not None:
             return set(self.area.gss_codes)
-        return set()
+        return set(self.candidate_codes)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from directory import loader
 from directory.ids import stable_id
 from directory.models import AuditEntry, Organization, Service, ServiceStatus
 from directory.oruk import feed_services, page_json, service_json, upsert_service
+from directory.seed_schema import CONTROL_CHARACTERS
 
 from api.deps import CommissionerDep, SessionDep, SettingsDep
 from api.errors import ApiError
@@ -144,7 +145,19 @@ def export_feed(session: SessionDep, _actor: CommissionerDep) -> dict:
     return page_json([service_json(s, full=True) for s in services], len(services), 1, max(1, len(services)))
 
 
+def _has_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_control_characters(k) or _has_control_characters(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_control_characters(item) for item in value)
+    return False
+
+
 def _import(session: Session, actor: str, records: list[dict[str, Any]]) -> dict:
+    if _has_control_characters(records):
+        raise ApiError(422, "invalid_feed", "The feed contains control characters.")
     created = updated = 0
     for position, record in enumerate(records):
         if not isinstance(record, dict) or not record.get("id") or not record.get("name"):

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: the directory and API on SQLite and on a real PostgreSQL, then the bot.
+# Speed and memory figures are benchmarks (scripts/bench-*.py), never timed tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+section "directory and API on SQLite"
+.venv/bin/python -m pytest tests/api -q -p no:cacheprovider
+
+section "directory and API on PostgreSQL"
+bash scripts/with-postgres.sh .venv/bin/python -m pytest tests/api -q -p no:cacheprovider
+
+if [ -f scripts/test-bot.sh ]; then
+  section "triage assistant (Rasa)"
+  bash scripts/test-bot.sh
+fi
