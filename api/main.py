@@ -16,6 +16,7 @@ from directory import geography
 from directory.db import make_engine, make_sessionmaker
 from directory.loader import directory_is_empty, load_seed, load_taxonomy, read_taxonomy
 from directory.migrate import upgrade_to_head
+from directory.snapshot import PublishedServices
 
 from api import errors
 from api.logging_setup import configure_logging
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.published = PublishedServices()
     errors.install(app)
     for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin):
         app.include_router(module.router)

@@ -33,6 +33,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.seed_schema import SeedFile, SeedService, SeedTerm, TaxonomyFile
+from directory.snapshot import bump_revision
 
 SEED_DIR = Path(__file__).parent / "seed"
 TAXONOMY_FILE = "taxonomy.yaml"
@@ -252,6 +253,8 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> int:
             session.add(service)
             added += 1
     session.flush()
+    if added:
+        bump_revision(session)
     return added
 
 

@@ -336,3 +336,16 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class DirectoryRevision(Base):
+    """A counter bumped in the same transaction as every change to the directory, so each
+    process can cache the published services and notice at once when they change."""
+
+    __tablename__ = "directory_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC)
+    )

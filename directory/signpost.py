@@ -12,11 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
-
 from directory import geography, hours
-from directory.models import Attribute, Service, ServiceArea, ServiceStatus, TaxonomyTerm
+from directory.models import Service, ServiceStatus
 
 CATEGORIES = (
     "domestic_abuse", "sexual_violence", "stalking", "fgm", "honour_based_abuse", "forced_marriage",
@@ -130,29 +127,15 @@ def _covers(service: Service, codes: set[str]) -> bool:
     return any(area.gss_code in codes for area in service.service_areas)
 
 
-def candidate_services(session: Session, category: str, codes: set[str]) -> list[Service]:
-    categories = (category, *RELATED_CATEGORIES[category])
-    in_category = (
-        select(Attribute.service_id)
-        .join(TaxonomyTerm, Attribute.taxonomy_term_id == TaxonomyTerm.id)
-        .where(Attribute.link_type == "category", TaxonomyTerm.code.in_(categories))
-    )
-    in_place = select(ServiceArea.service_id).where(ServiceArea.gss_code.in_(codes | {ENGLAND_GSS}))
-    statement = (
-        select(Service)
-        .where(Service.assured_date.is_not(None), Service.status == ServiceStatus.active)
-        .where(or_(Service.id.in_(in_category), Service.general.is_(True)))
-        .where(Service.id.in_(in_place))
-        .options(
-            selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
-            selectinload(Service.phones),
-            selectinload(Service.schedules),
-            selectinload(Service.service_areas),
-            selectinload(Service.languages),
-            selectinload(Service.organization),
-        )
-    )
-    return list(session.scalars(statement))
+def candidate_services(services: tuple[Service, ...] | list[Service], category: str, codes: set[str]) -> list[Service]:
+    """Published services in the category (or a related one), or general, covering the place."""
+    categories = {category, *RELATED_CATEGORIES[category]}
+    wanted_codes = codes | {ENGLAND_GSS}
+    return [
+        service for service in services
+        if (service.general or _terms(service, "category") & categories)
+        and any(area.gss_code in wanted_codes for area in service.service_areas)
+    ]
 
 
 def rank(services: list[Service], category: str, place: Place, person: Person, need: str | None) -> list[Ranked]:
@@ -197,13 +180,13 @@ def rank(services: list[Service], category: str, place: Place, person: Person, n
 
 
 def signpost(
-    session: Session,
+    published: tuple[Service, ...] | list[Service],
     category: str,
     place: Place,
     person: Person = Person(),
     need: str | None = None,
 ) -> list[Ranked]:
-    services = candidate_services(session, category, place.gss_codes())
+    services = candidate_services(published, category, place.gss_codes())
     ranked = rank(services, category, place, person, need)
     if not ranked:
         # Nothing eligible (e.g. every line excluded by an unusual combination): never a

@@ -16,6 +16,7 @@ from directory.ids import stable_id
 from directory.models import AuditEntry, Organization, Service, ServiceStatus
 from directory.oruk import feed_services, page_json, service_json, upsert_service
 from directory.seed_schema import CONTROL_CHARACTERS
+from directory.snapshot import bump_revision
 
 from api.deps import CommissionerDep, SessionDep, SettingsDep
 from api.errors import ApiError
@@ -29,6 +30,7 @@ MAX_FEED_PAGES = 200
 
 
 def _audit(session: Session, actor: str, action: str, service_id: str, before: dict | None, after: dict | None) -> None:
+    bump_revision(session)
     session.add(AuditEntry(actor=actor, action=action, entity_type="service", entity_id=service_id,
                            before=before, after=after))
 

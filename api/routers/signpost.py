@@ -1,7 +1,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from directory.fallback import national_helplines
 from directory.signpost import Person, service_answer, signpost
@@ -14,11 +14,12 @@ router = APIRouter(tags=["Signposting"])
 
 
 @router.get("/signpost", summary="Who can help with this, near here, now: the ordered answer")
-def signpost_answer(query: Annotated[SignpostQuery, Query()], session: SessionDep) -> dict:
+def signpost_answer(query: Annotated[SignpostQuery, Query()], session: SessionDep, request: Request) -> dict:
     place = place_for(query.postcode, query.area)
     person = Person(age=query.age, gender=query.gender, lgbt=query.lgbt, language=query.language)
     now = dt.datetime.now(dt.UTC)
-    ranked = signpost(session, query.category, place, person, query.need)
+    published = request.app.state.published.get(session)
+    ranked = signpost(published, query.category, place, person, query.need)
     services = [service_answer(item.service, item.group, now) for item in ranked]
     if not services:
         services = [s for s in national_helplines() if query.category in s["categories"]]

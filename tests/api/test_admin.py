@@ -57,13 +57,20 @@ def test_the_actor_must_be_named(client, admin_headers):
     assert response.json()["error"] == "actor_required"
 
 
+def _signposted(client) -> set[str]:
+    document = client.get("/signpost", params={"area": "warwickshire", "category": "domestic_abuse"}).json()
+    return {s["name"] for s in document["services"]}
+
+
 def test_create_update_retire_with_an_audit_row_for_each(client, admin_headers):
+    assert "Example Outreach Service" not in _signposted(client)  # fills the cached snapshot
     created = client.post("/admin/services", json=NEW_SERVICE, headers=admin_headers)
     assert created.status_code == 201, created.json()
     service = created.json()
     assert_valid(service, "service.json")
     assert service["assured_date"] and service["signpost"]["confidence"] == "C"
     assert "Example Outreach Service" in _public_names(client, area="warwickshire")
+    assert "Example Outreach Service" in _signposted(client)  # the cache noticed the write
 
     changed = {**NEW_SERVICE, "description": "Now also offers group work."}
     updated = client.put(f"/admin/services/{service['id']}", json=changed, headers=admin_headers)
@@ -73,8 +80,7 @@ def test_create_update_retire_with_an_audit_row_for_each(client, admin_headers):
     retired = client.post(f"/admin/services/{service['id']}/retire",
                           json={"status": "defunct", "reason": "Contract ended"}, headers=admin_headers)
     assert retired.json()["status"] == "defunct"
-    signposted = client.get("/signpost", params={"area": "warwickshire", "category": "domestic_abuse"}).json()
-    assert "Example Outreach Service" not in {s["name"] for s in signposted["services"]}
+    assert "Example Outreach Service" not in _signposted(client)
 
     audit = client.get("/admin/audit", headers=admin_headers).json()["contents"]
     assert [a["action"] for a in audit[:3]] == ["retire", "update", "create"]

@@ -1,0 +1,24 @@
+"""Replace one marked section of docs/benchmarks.md, so each benchmark owns its part."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+HEADER = (
+    "# Benchmarks\n\n"
+    "Figures measured on this project's machine (2 cores, 24 GiB). Each section is written by\n"
+    "the script named in it; re-run the script to refresh it. These are benchmarks, not tests.\n"
+)
+
+
+def write_section(name: str, body: str) -> None:
+    text = BENCHMARKS.read_text() if BENCHMARKS.exists() else HEADER
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
+    BENCHMARKS.write_text(text)
