@@ -23,6 +23,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from directory import geography
+from scripts.benchdoc import write_section
 
 
 def current_rss_mb() -> float:
@@ -82,8 +83,8 @@ def time_queries(queries: list[str]) -> list[float]:
     return sorted(timings_ms)
 
 
-def report(label: str, timings_ms: list[float]) -> None:
-    print(
+def report(label: str, timings_ms: list[float]) -> str:
+    return (
         f"  {label:<12} n={len(timings_ms):>5}  p50={percentile(timings_ms, 0.50):.3f} ms  "
         f"p95={percentile(timings_ms, 0.95):.3f} ms  p99={percentile(timings_ms, 0.99):.3f} ms  "
         f"max={timings_ms[-1]:.3f} ms  mean={statistics.fmean(timings_ms):.3f} ms"
@@ -96,7 +97,10 @@ def main() -> None:
     parser.add_argument("--outward", type=int, default=2000)
     parser.add_argument("--places", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    lines: list[str] = []
+    out = lines.append
     rng = random.Random(args.seed)
 
     gc.collect()
@@ -109,10 +113,10 @@ def main() -> None:
     peak_after_warm_up = peak_rss_mb()
     array_mb = geography._loaded_postcode_bytes() / 1024 / 1024
 
-    print("directory.geography benchmark")
-    print(f"  python {sys.version.split()[0]}, seed {args.seed}")
-    print(f"  warm_up(): {warm_up_seconds:.2f} s (all letters, place and authority names)")
-    print(
+    out("directory.geography benchmark")
+    out(f"  python {sys.version.split()[0]}, seed {args.seed}")
+    out(f"  warm_up(): {warm_up_seconds:.2f} s (all letters, place and authority names)")
+    out(
         f"  RSS: {rss_before:.1f} MB before warm_up, {rss_after:.1f} MB after "
         f"(+{rss_after - rss_before:.1f} MB); peak {peak_after_warm_up:.1f} MB; "
         f"postcode arrays {array_mb:.1f} MB"
@@ -143,10 +147,18 @@ def main() -> None:
     rng.shuffle(mixed)
     results["mixed"] = time_queries(mixed)
 
-    print("resolve() latency after warm_up:")
+    out("resolve() latency after warm_up:")
     for label, timings in results.items():
-        report(label, timings)
-    print(f"  peak RSS at end: {peak_rss_mb():.1f} MB (includes the benchmark's own sample data)")
+        out(report(label, timings))
+    out(f"  peak RSS at end: {peak_rss_mb():.1f} MB (includes the benchmark's own sample data)")
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section(
+            "geography",
+            "## Postcode and place resolution (`scripts/bench_geography.py`)\n\n"
+            "`directory.geography.resolve()` in-process, after `warm_up()`: random real postcodes in "
+            "varied spellings, outward codes, and place names (10% unknown).\n\n```\n" + "\n".join(lines) + "\n```",
+        )
 
 
 if __name__ == "__main__":

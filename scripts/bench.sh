@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks (never timed tests): each script prints its figures and writes its own
+# section of docs/benchmarks.md. Run on a quiet machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/python scripts/bench_geography.py
+.venv/bin/python scripts/bench_api.py
+for extra in scripts/bench-bot.sh; do
+  [ -f "$extra" ] && bash "$extra"
+done
