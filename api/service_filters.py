@@ -6,7 +6,6 @@ import math
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from directory import geography
 from directory.models import (
     Attribute,
     Location,

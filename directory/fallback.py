@@ -58,6 +58,11 @@ def render_bundle() -> str:
 
 
 def main() -> int:
+    if "--check" in sys.argv[1:]:
+        if not BUNDLE.exists() or BUNDLE.read_text(encoding="utf-8") != render_bundle():
+            print(f"{BUNDLE} is stale: run `.venv/bin/python -m directory.fallback`", file=sys.stderr)
+            return 1
+        return 0
     BUNDLE.parent.mkdir(parents=True, exist_ok=True)
     BUNDLE.write_text(render_bundle(), encoding="utf-8")
     print(f"wrote {BUNDLE.relative_to(Path.cwd()) if BUNDLE.is_relative_to(Path.cwd()) else BUNDLE}")

@@ -8,6 +8,10 @@ bash scripts/setup.sh
 
 section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+section "static checks"
+.venv/bin/ruff check --select F,E9 api directory scripts tests/api
+.venv/bin/python -m directory.fallback --check
+
 section "directory and API on SQLite"
 .venv/bin/python -m pytest tests/api -q -p no:cacheprovider
 
