@@ -10,6 +10,7 @@ from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from directory import geography
@@ -18,10 +19,11 @@ from directory.loader import directory_is_empty, load_seed, load_taxonomy, read_
 from directory.migrate import upgrade_to_head
 from directory.snapshot import PublishedServices
 
-from api import errors
+from api import errors, i18n
 from api.logging_setup import configure_logging
 from api.middleware import SignpostMiddleware
-from api.routers import admin, areas, meta, service_at_locations, services, signpost, taxonomies
+from api.pages import STATIC_DIR
+from api.routers import admin, areas, meta, service_at_locations, services, signpost, staff, taxonomies
 from api.settings import Settings, get_settings
 
 log = structlog.get_logger("signpost.api")
@@ -50,6 +52,7 @@ def prepare_database(settings: Settings):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    i18n.configure(raise_on_missing=settings.environment == "test")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -71,8 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.published = PublishedServices()
     errors.install(app)
-    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin):
+    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, staff):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         SignpostMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -175,7 +175,7 @@ def build_service(area: str, seed: SeedService, groups: dict[str, str], service_
         status=ServiceStatus.active,
         minimum_age=seed.minimum_age,
         maximum_age=seed.maximum_age,
-        assured_date=seed.source_date if assured else None,
+        assured_date=(seed.checked or seed.source_date) if assured else None,
         source=seed.source,
         source_date=seed.source_date,
         confidence=seed.confidence,

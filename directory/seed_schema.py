@@ -100,7 +100,8 @@ class SeedService(Strict):
     extra_local_authorities: list[str] = []
     confidence: Literal["S", "H", "M", "U", "C"]  # C: a commissioner's assured edit
     source: str
-    source_date: dt.date
+    source_date: dt.date  # the date of the source; a source dated only by year uses 1 January
+    checked: dt.date | None = None  # when these facts were last checked against the source
     notes: str | None = None
 
     @model_validator(mode="after")

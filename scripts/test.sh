@@ -9,7 +9,7 @@ bash scripts/setup.sh
 section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 section "static checks"
-.venv/bin/ruff check --select F,E9 api directory scripts tests/api
+.venv/bin/ruff check --select F,E9 api directory scripts tests/api tests/browser
 .venv/bin/python -m directory.fallback --check
 
 section "directory and API on SQLite"
@@ -17,6 +17,9 @@ section "directory and API on SQLite"
 
 section "directory and API on PostgreSQL"
 bash scripts/with-postgres.sh .venv/bin/python -m pytest tests/api -q -p no:cacheprovider
+
+section "pages in a real browser (Debian's Chromium, Playwright, axe-core)"
+.venv/bin/python -m pytest tests/browser -q -p no:cacheprovider
 
 if [ -f scripts/test-bot.sh ]; then
   section "triage assistant (Rasa)"
