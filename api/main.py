@@ -8,6 +8,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import redis
 import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +24,10 @@ from api import errors, i18n
 from api.logging_setup import configure_logging
 from api.middleware import SignpostMiddleware
 from api.pages import STATIC_DIR
-from api.routers import admin, areas, meta, service_at_locations, services, signpost, staff, taxonomies
+from api.chat.rasa import AssistantClient
+from api.chat.ratelimit import ChatRateLimits
+from api.chat.sessions import MemorySessionStore, RedisSessionStore
+from api.routers import admin, areas, chat, meta, service_at_locations, services, signpost, staff, taxonomies, widget
 from api.settings import Settings, get_settings
 
 log = structlog.get_logger("signpost.api")
@@ -58,9 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         engine, sessions = await run_in_threadpool(prepare_database, settings)
         app.state.engine, app.state.sessionmaker = engine, sessions
+        app.state.assistant = AssistantClient(
+            settings.rasa_url, settings.channel_token.get_secret_value(), settings.chat_timeout_seconds
+        )
         await run_in_threadpool(geography.warm_up)
         log.info("started", environment=settings.environment)
         yield
+        await app.state.assistant.close()
         engine.dispose()
 
     app = FastAPI(
@@ -73,8 +81,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.published = PublishedServices()
+    secret = settings.session_secret.get_secret_value().encode()
+    app.state.session_secret = secret
+    if settings.redis_url:
+        app.state.chat_sessions = RedisSessionStore(redis.Redis.from_url(settings.redis_url), settings.chat_session_ttl_seconds)
+    else:
+        app.state.chat_sessions = MemorySessionStore(settings.chat_session_ttl_seconds)
+    app.state.rate_limits = ChatRateLimits(
+        settings.chat_rate_limit_session, settings.chat_rate_limit_client, secret, settings.redis_url
+    )
     errors.install(app)
-    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, staff):
+    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, staff, chat, widget):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
@@ -82,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
         max_query_string_bytes=settings.max_query_string_bytes,
+        chat_origins=settings.partner_origins,
     )
     return app
 

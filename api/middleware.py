@@ -43,8 +43,10 @@ class BodyTooLarge(Exception):
 
 
 class SignpostMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int, max_query_string_bytes: int):
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int, max_query_string_bytes: int,
+                 chat_origins: list[str] | None = None):
         self.app = app
+        self.chat_origins = {origin.rstrip("/") for origin in chat_origins or []}
         self.max_body_bytes = max_body_bytes
         self.max_import_bytes = max_import_bytes
         self.max_query_string_bytes = max_query_string_bytes
@@ -57,6 +59,20 @@ class SignpostMiddleware:
         path: str = scope["path"]
         open_data = _is_open_data(path)
         cors = [(b"access-control-allow-origin", b"*")] if open_data else []
+        chat = path.startswith("/chat/")
+        if chat:
+            headers = dict(scope.get("headers", []))
+            origin = headers.get(b"origin", b"").decode("latin-1").rstrip("/")
+            own = f"{scope.get('scheme', 'http')}://{headers.get(b'host', b'').decode('latin-1')}"
+            if origin and origin != own and origin not in self.chat_origins:
+                # Browsers would block the answer anyway; refuse before doing any work.
+                await _send_json(send, 403, "origin_not_allowed", "This site is not configured to embed the chat.")
+                return
+            if origin and origin != own:
+                cors = [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+            if scope["method"] == "OPTIONS":
+                await self._preflight(send, cors or [(b"vary", b"Origin")], b"POST, DELETE, OPTIONS")
+                return
         status_holder = {"status": 500}
 
         body_too_large = False
@@ -90,7 +106,7 @@ class SignpostMiddleware:
                 status_holder["status"] = 400
                 return
             if open_data and scope["method"] == "OPTIONS":
-                await self._preflight(send)
+                await self._preflight(send, cors, b"GET, OPTIONS")
                 status_holder["status"] = 204
                 return
             limit = self.max_import_bytes if path.startswith("/admin/import") else self.max_body_bytes
@@ -127,13 +143,13 @@ class SignpostMiddleware:
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
 
-    async def _preflight(self, send: Send) -> None:
+    async def _preflight(self, send: Send, cors: list, methods: bytes) -> None:
         await send({
             "type": "http.response.start",
             "status": 204,
             "headers": [
-                (b"access-control-allow-origin", b"*"),
-                (b"access-control-allow-methods", b"GET, OPTIONS"),
+                *cors,
+                (b"access-control-allow-methods", methods),
                 (b"access-control-allow-headers", b"accept, content-type"),
                 (b"access-control-max-age", b"86400"),
                 *SECURITY_HEADERS,

@@ -8,6 +8,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_KEY = "development-only-admin-key-change-me"
+DEVELOPMENT_CHANNEL_TOKEN = "development-only-channel-token"
+DEVELOPMENT_SESSION_SECRET = "development-only-session-secret"
 
 
 class Settings(BaseSettings):
@@ -25,6 +27,19 @@ class Settings(BaseSettings):
     import_timeout_seconds: float = Field(default=20.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # The chat gateway (docs/chat-gateway.md).
+    rasa_url: str = "http://127.0.0.1:5005"
+    channel_token: SecretStr = SecretStr(DEVELOPMENT_CHANNEL_TOKEN)
+    session_secret: SecretStr = SecretStr(DEVELOPMENT_SESSION_SECRET)
+    chat_session_ttl_seconds: int = Field(default=1800, ge=60, le=24 * 3600)
+    chat_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
+    chat_max_message_chars: int = Field(default=1000, ge=10, le=5000)
+    chat_rate_limit_session: str = "30/minute"
+    chat_rate_limit_client: str = "120/minute"
+    partner_origins: list[str] = []
+    redis_url: str | None = None
+    council_url: str = "https://www.gov.uk/find-local-council"
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.environment == "production":
@@ -33,6 +48,13 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "SIGNPOST_ADMIN_API_KEY must be set to a random value of at least 32 characters in production"
                 )
+            for name, value, default in (
+                ("SIGNPOST_CHANNEL_TOKEN", self.channel_token, DEVELOPMENT_CHANNEL_TOKEN),
+                ("SIGNPOST_SESSION_SECRET", self.session_secret, DEVELOPMENT_SESSION_SECRET),
+            ):
+                secret = value.get_secret_value()
+                if secret == default or len(secret) < 32:
+                    raise ValueError(f"{name} must be set to a random value of at least 32 characters in production")
             if self.database_url.startswith("sqlite"):
                 raise ValueError("SIGNPOST_DATABASE_URL must point at PostgreSQL in production")
         return self

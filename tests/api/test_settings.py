@@ -7,30 +7,38 @@ from pydantic import ValidationError
 from api.settings import DEVELOPMENT_ADMIN_KEY, Settings
 
 POSTGRES = "postgresql+psycopg://signpost@db/signpost"
+STRONG = {"admin_api_key": "a" * 40, "channel_token": "c" * 40, "session_secret": "s" * 40}
 
 
-def test_production_refuses_the_default_key():
-    with pytest.raises(ValidationError, match="ADMIN_API_KEY"):
-        Settings(environment="production", database_url=POSTGRES)
+@pytest.mark.parametrize("name", ["admin_api_key", "channel_token", "session_secret"])
+def test_production_refuses_each_default_secret(name):
+    values = {**STRONG}
+    del values[name]
+    with pytest.raises(ValidationError, match=name.upper()):
+        Settings(environment="production", database_url=POSTGRES, **values)
 
 
-def test_production_refuses_a_short_key():
-    with pytest.raises(ValidationError, match="ADMIN_API_KEY"):
-        Settings(environment="production", database_url=POSTGRES, admin_api_key="short")
+@pytest.mark.parametrize("name", ["admin_api_key", "channel_token", "session_secret"])
+def test_production_refuses_each_short_secret(name):
+    with pytest.raises(ValidationError, match=name.upper()):
+        Settings(environment="production", database_url=POSTGRES, **{**STRONG, name: "short"})
 
 
 def test_production_refuses_sqlite():
     with pytest.raises(ValidationError, match="PostgreSQL"):
-        Settings(environment="production", admin_api_key="k" * 40)
+        Settings(environment="production", **STRONG)
 
 
 def test_production_accepts_real_settings(monkeypatch):
     monkeypatch.setenv("SIGNPOST_ENVIRONMENT", "production")
     monkeypatch.setenv("SIGNPOST_DATABASE_URL", POSTGRES)
-    monkeypatch.setenv("SIGNPOST_ADMIN_API_KEY", "k" * 40)
+    for name, value in STRONG.items():
+        monkeypatch.setenv(f"SIGNPOST_{name.upper()}", value)
+    monkeypatch.setenv("SIGNPOST_PARTNER_ORIGINS", '["https://partner.example"]')
     settings = Settings()
-    assert settings.admin_api_key.get_secret_value() == "k" * 40
-    assert "k" * 40 not in repr(settings)
+    assert settings.admin_api_key.get_secret_value() == "a" * 40
+    assert settings.partner_origins == ["https://partner.example"]
+    assert "a" * 40 not in repr(settings)
 
 
 def test_development_works_out_of_the_box():

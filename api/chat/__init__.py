@@ -1,0 +1,1 @@
+"""The chat gateway: the browser's only way to the assistant."""

@@ -1,0 +1,116 @@
+"""The chat gateway (docs/chat-gateway.md): sessions minted here, messages forwarded to the
+assistant's channel on loopback, conversations deleted there when they end."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.chat.fallback import degraded_messages
+from api.chat.rasa import AssistantUnavailable
+from api.chat.sessions import ChatSession, conversation_key, new_session_id
+from api.deps import SettingsDep
+from api.errors import ApiError, error_response
+from directory.seed_schema import CONTROL_CHARACTERS
+
+router = APIRouter(prefix="/chat", tags=["Chat gateway"])
+
+SessionId = Annotated[str, Path(min_length=43, max_length=43, pattern=r"^[A-Za-z0-9_-]{43}$")]
+PAYLOAD = re.compile(r"^/[a-z_]{1,60}(\{[^<>]{0,200}\})?$")
+LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+AreaId = Literal["leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"]
+
+
+class ChatStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    area: AreaId | None = None
+    language: str | None = Field(None, pattern=LANGUAGE, max_length=20)
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(None, min_length=1, max_length=5000)
+    payload: str | None = Field(None, max_length=300)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ChatMessage:
+        if (self.text is None) == (self.payload is None):
+            raise ValueError("send either text or a button payload")
+        if self.payload is not None and not PAYLOAD.match(self.payload):
+            raise ValueError("payload: not a button payload")
+        if self.text is not None and (CONTROL_CHARACTERS.search(self.text) or not self.text.strip()):
+            raise ValueError("text: empty, or contains control characters")
+        return self
+
+
+def _locale(session: ChatSession) -> str:
+    return (session.language or "en").split("-")[0]
+
+
+async def _ask(request: Request, session_id: str, session: ChatSession, message: str) -> tuple[list[dict], bool]:
+    conversation = conversation_key(session_id, request.app.state.session_secret)
+    metadata = {key: value for key, value in (("area", session.area), ("language", session.language)) if value}
+    try:
+        return await request.app.state.assistant.send(conversation, message, metadata), False
+    except AssistantUnavailable:
+        return degraded_messages(_locale(session)), True
+
+
+def _client_allowed(request: Request) -> bool:
+    return request.app.state.rate_limits.allow_client(request.client.host if request.client else None)
+
+
+def _too_many(request: Request) -> JSONResponse:
+    seconds = request.app.state.rate_limits.retry_after_seconds
+    response = error_response(429, "too_many_requests", "Too many messages. Wait a moment and try again.")
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+@router.post("/sessions", status_code=201, summary="Start a conversation")
+async def start(request: Request, settings: SettingsDep, body: ChatStart | None = None) -> Response:
+    if not _client_allowed(request):
+        return _too_many(request)
+    body = body or ChatStart()
+    session_id = new_session_id()
+    session = ChatSession(area=body.area, language=body.language)
+    request.app.state.chat_sessions.create(session_id, session)
+    messages, degraded = await _ask(request, session_id, session, "/greet")
+    return JSONResponse(
+        status_code=201,
+        content={"session_id": session_id, "expires_in": settings.chat_session_ttl_seconds,
+                 "messages": messages, "degraded": degraded},
+    )
+
+
+@router.post("/sessions/{session_id}/messages", summary="Send a message or a button's payload")
+async def send(request: Request, session_id: SessionId, body: ChatMessage, settings: SettingsDep) -> Response:
+    session = request.app.state.chat_sessions.touch(session_id)
+    if session is None:
+        raise ApiError(404, "session_not_found", "This conversation has ended or expired. Start a new one.")
+    if body.text is not None and len(body.text) > settings.chat_max_message_chars:
+        raise ApiError(422, "message_too_long", f"Messages are limited to {settings.chat_max_message_chars} characters.")
+    conversation = conversation_key(session_id, request.app.state.session_secret)
+    if not request.app.state.rate_limits.allow_session(conversation) or not _client_allowed(request):
+        return _too_many(request)
+    messages, degraded = await _ask(request, session_id, session, body.text if body.text is not None else body.payload)
+    return JSONResponse({"messages": messages, "degraded": degraded})
+
+
+async def _end(request: Request, session_id: str) -> Response:
+    request.app.state.chat_sessions.end(session_id)
+    await request.app.state.assistant.end(conversation_key(session_id, request.app.state.session_secret))
+    return Response(status_code=204)
+
+
+@router.delete("/sessions/{session_id}", status_code=204, summary="End a conversation and delete it")
+async def end(request: Request, session_id: SessionId) -> Response:
+    return await _end(request, session_id)
+
+
+@router.post("/sessions/{session_id}/end", status_code=204, summary="The same, for navigator.sendBeacon")
+async def end_by_beacon(request: Request, session_id: SessionId) -> Response:
+    return await _end(request, session_id)
