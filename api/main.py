@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
         max_query_string_bytes=settings.max_query_string_bytes,
-        chat_origins=settings.partner_origins,
+        # Behind a TLS-terminating proxy the scheme we see is http: accept our public origin too.
+        chat_origins=[*settings.partner_origins, settings.public_base_url],
     )
     return app
 

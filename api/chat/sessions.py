@@ -23,6 +23,7 @@ SESSION_ID_BYTES = 32
 class ChatSession:
     area: str | None
     language: str | None
+    council_url: str | None = None
 
 
 def new_session_id() -> str:

@@ -28,6 +28,8 @@ class ChatStart(BaseModel):
     model_config = ConfigDict(extra="forbid")
     area: AreaId | None = None
     language: str | None = Field(None, pattern=LANGUAGE, max_length=20)
+    # Where "not something we can help with" points: the embedding council's own site.
+    council_url: str | None = Field(None, pattern=r"^https?://[^\s<>\"']+$", max_length=300)
 
 
 class ChatMessage(BaseModel):
@@ -52,7 +54,8 @@ def _locale(session: ChatSession) -> str:
 
 async def _ask(request: Request, session_id: str, session: ChatSession, message: str) -> tuple[list[dict], bool]:
     conversation = conversation_key(session_id, request.app.state.session_secret)
-    metadata = {key: value for key, value in (("area", session.area), ("language", session.language)) if value}
+    metadata = {key: value for key, value in (
+        ("area", session.area), ("language", session.language), ("council_url", session.council_url)) if value}
     try:
         return await request.app.state.assistant.send(conversation, message, metadata), False
     except AssistantUnavailable:
@@ -76,7 +79,7 @@ async def start(request: Request, settings: SettingsDep, body: ChatStart | None 
         return _too_many(request)
     body = body or ChatStart()
     session_id = new_session_id()
-    session = ChatSession(area=body.area, language=body.language)
+    session = ChatSession(area=body.area, language=body.language, council_url=body.council_url)
     request.app.state.chat_sessions.create(session_id, session)
     messages, degraded = await _ask(request, session_id, session, "/greet")
     return JSONResponse(

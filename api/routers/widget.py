@@ -21,8 +21,10 @@ STRINGS_PLACEHOLDER = "/*SIGNPOST_STRINGS*/{}"
 
 
 def widget_strings(locale: str = "en") -> dict:
+    """The widget's own strings; the `pages` subtree belongs to the demo pages, not the script."""
     path = LOCALES_DIR / f"widget.{locale}.yml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(locale, {})
+    strings = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(locale, {})
+    return {key: value for key, value in strings.items() if key != "pages"}
 
 
 @lru_cache(maxsize=8)
