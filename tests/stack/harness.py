@@ -51,6 +51,8 @@ class Stack:
     actions_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     extra_api_env: dict = field(default_factory=dict)
+    use_redis: bool = False
+    redis_port: int = field(default_factory=free_port)
     processes: dict = field(default_factory=dict)
 
     @property
@@ -91,14 +93,34 @@ class Stack:
                                           str(self.actions_port), "--actions", "actions"], REPO, env)
         wait_for(f"http://127.0.0.1:{self.actions_port}/health", process, 120, self.workdir / "actions.log")
 
+    def start_redis(self) -> None:
+        process = self._spawn("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                                        "--save", "", "--appendonly", "no"], self.workdir, self._env())
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.redis_cli("ping") == "PONG":
+                return
+            if process.poll() is not None:
+                raise RuntimeError(self.log("redis"))
+            time.sleep(0.1)
+        raise RuntimeError("redis did not start")
+
+    def redis_cli(self, *args: str) -> str:
+        result = subprocess.run(["redis-cli", "-p", str(self.redis_port), *args], capture_output=True, text=True)
+        return result.stdout.strip()
+
     def start_rasa(self) -> None:
         credentials = self.workdir / "credentials.yml"
         credentials.write_text(f"channels.signpost_channel.SignpostChannel:\n  token: {CHANNEL_TOKEN}\n")
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-            "tracker_store:\n  type: InMemoryTrackerStore\nlock_store:\n  type: in_memory\n"
-        )
+        if self.use_redis:
+            stores = (
+                f"tracker_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis_port}\n  db: 0\n"
+                f"  record_exp: 1800\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis_port}\n  db: 1\n"
+            )
+        else:
+            stores = "tracker_store:\n  type: in_memory\nlock_store:\n  type: in_memory\n"
+        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n" + stores)
         env = self._env(SIGNPOST_ACTION_TIMEOUT_SECONDS=os.environ.get("SIGNPOST_ACTION_TIMEOUT_SECONDS", "4"))
         process = self._spawn("rasa", [str(BOT_PYTHON), "run_rasa.py", "run", "--interface", "127.0.0.1",
                                        "--port", str(self.rasa_port), "--model", str(MODEL), "--endpoints",
@@ -108,6 +130,8 @@ class Stack:
     def start(self) -> Stack:
         if not MODEL.exists():
             raise RuntimeError("no trained model: run scripts/train-bot.sh first")
+        if self.use_redis:
+            self.start_redis()
         self.start_api()
         self.start_actions()
         self.start_rasa()

@@ -1,0 +1,57 @@
+"""Which kinds of abuse a message names in so many words.
+
+Beside the classifier, which gives each message one intent: it files "he raped me
+and he's outside now" under immediate_danger with near certainty, and keeps only
+domestic abuse from "my boyfriend hits me and forces me to have sex". These plain
+cues find the other kinds again, so the person gets every triage and answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+PARTNER_OR_FAMILY = (
+    r"(?:husband|wife|partner|boyfriend|girlfriend|bf|gf|ex|fiance|dad|father|stepdad|mum|mother|"
+    r"brother|sister|son|daughter|uncle|in laws|in-laws|family)"
+)
+HURTS = r"(?:hits|hit|hitting|beats|beat|beating|hurts|hurt|hurting|punched|punches|kicked|kicks|slapped|slaps|strangled|choked|abuses|abused|controls|controlling)"
+
+CUES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (category, re.compile(pattern, re.IGNORECASE))
+    for category, pattern in (
+        (
+            "sexual_violence",
+            r"\b(?:rape[ds]?|raping|rapist|sexual(?:ly)? (?:assault\w*|abuse\w*|violence)|"
+            r"(?:forced|forces|forcing|made|makes) me (?:to )?(?:have sex|do sexual)|spiked|molest\w*)\b",
+        ),
+        (
+            "domestic_abuse",
+            rf"\b(?:domestic (?:abuse|violence)|abusive (?:relationship|partner|husband|boyfriend)|"
+            rf"{PARTNER_OR_FAMILY}\b[^.!?]{{0,30}}\b{HURTS}|{HURTS} me\b[^.!?]{{0,20}}\b{PARTNER_OR_FAMILY})\b",
+        ),
+        (
+            "stalking",
+            r"\b(?:stalk\w*|keeps? following me|follows me everywhere|keeps? turning up)\b",
+        ),
+        (
+            "forced_marriage",
+            r"\b(?:forced (?:to )?marr\w*|forc\w* me to marry|make me marry|marry me off|married off|"
+            r"(?:marriage|wedding) (?:i|that i) (?:do not|don't) want)\b",
+        ),
+        (
+            "honour_based_abuse",
+            r"\b(?:honour|izzat|dishonou?r\w*|shame on (?:the|my|our) family)\b",
+        ),
+        (
+            "fgm",
+            r"\b(?:fgm|female genital|circumcis\w*|khatna|sunna|cutter|cut (?:her|my (?:daughter|sister|niece|cousin)))\b",
+        ),
+    )
+)
+
+
+def categories_named_in(text: Optional[str]) -> list[str]:
+    if not text:
+        return []
+    return [category for category, cue in CUES if cue.search(text)]

@@ -1,0 +1,179 @@
+"""The answer: who can help, near here, now, for each kind of abuse disclosed;
+then an offer to explain more."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import national_helplines
+from actions.api_client import directory
+from actions.categories import CATEGORY_NAME_KEYS, ordered_unique
+from actions.formatting import services_message
+from actions.i18n import locale_of, t
+from actions.responses import (
+    ASK_CALLING,
+    ASK_IDVA,
+    ASK_ISVA,
+    ASK_REPORTING,
+    ASK_SAFETY_PLANNING,
+    ASK_SUPPORTING_SOMEONE,
+    ASK_TECH_SAFETY,
+    SOMETHING_ELSE_TOO,
+    THATS_ALL,
+    render_buttons,
+)
+from actions.settings import MAX_SERVICES_PER_CATEGORY
+
+logger = logging.getLogger(__name__)
+
+# Without an exact age, "under 18" is asked for as 17: every service open to
+# under-18s, children's lines included, and none that is only for adults.
+UNDER_18_AGE = 17
+RECENT_ENOUGH_FOR_SARC = {"yes", "unsure"}
+IDVA_CATEGORIES = {"domestic_abuse", "honour_based_abuse", "forced_marriage", "stalking"}
+
+
+@dataclass(frozen=True)
+class Person:
+    age: Optional[int]
+    gender: Optional[str]
+    lgbt: Optional[bool]
+    language: Optional[str]
+
+
+@dataclass(frozen=True)
+class CategoryAnswer:
+    category: str
+    services: List[dict]
+    place_name: Optional[str]
+
+
+def person_from_slots(slots: Dict[Text, Any]) -> Person:
+    identity = slots.get("identity")
+    age = slots.get("age")
+    if age is None and slots.get("age_group") == "under_18":
+        age = UNDER_18_AGE
+    return Person(
+        age=int(age) if age is not None else None,
+        gender="male" if identity in ("male", "male_lgbt") else None,
+        lgbt=True if identity in ("lgbt", "male_lgbt") else None,
+        language=slots.get("language"),
+    )
+
+
+def place_query(slots: Dict[Text, Any]) -> Dict[Text, Any]:
+    if slots.get("postcode"):
+        return {"postcode": slots["postcode"]}
+    if slots.get("area"):
+        return {"area": slots["area"]}
+    return {}
+
+
+def need_for(category: str, slots: Dict[Text, Any]) -> Optional[str]:
+    if category == "sexual_violence" and slots.get("recent_assault") in RECENT_ENOUGH_FOR_SARC:
+        return "sarc"
+    return None
+
+
+async def find_services(category: str, slots: Dict[Text, Any]) -> CategoryAnswer:
+    """The directory's answer, or the bundled national lines if it has none."""
+    person = person_from_slots(slots)
+    need = need_for(category, slots)
+    answer = await directory().signpost(
+        category,
+        **place_query(slots),
+        need=need,
+        age=person.age,
+        gender=person.gender,
+        lgbt=person.lgbt,
+        language=person.language,
+    )
+    if answer is not None:
+        place_name = None
+        if answer.get("area_status") == "resolved":
+            # The council area the person chose, when the directory was asked by area.
+            place_name = (
+                (answer.get("local_authority") or {}).get("name")
+                or slots.get("area_name")
+                or (answer.get("area") or {}).get("name")
+            )
+        return CategoryAnswer(category, answer["services"], place_name)
+    logger.info("signpost.answered_from_bundle")
+    services = national_helplines.for_category(
+        category, gender=person.gender, lgbt=person.lgbt, age=person.age, need=need
+    )
+    return CategoryAnswer(category, services, None)
+
+
+def more_buttons(categories: List[str], locale: str) -> List[dict]:
+    buttons = []
+    if IDVA_CATEGORIES & set(categories):
+        buttons.append(ASK_IDVA)
+    if "sexual_violence" in categories:
+        buttons.append(ASK_ISVA)
+    buttons += [
+        ASK_CALLING,
+        ASK_REPORTING,
+        ASK_SAFETY_PLANNING,
+        ASK_TECH_SAFETY,
+        ASK_SUPPORTING_SOMEONE,
+        SOMETHING_ELSE_TOO,
+        THATS_ALL,
+    ]
+    return render_buttons(buttons, locale)
+
+
+def _service_key(service: dict) -> Any:
+    return service.get("id") or service["name"]
+
+
+def say_services(
+    answer: CategoryAnswer, shown: set, locale: str, dispatcher: CollectingDispatcher
+) -> None:
+    name = t(CATEGORY_NAME_KEYS[answer.category], locale)
+    if answer.place_name:
+        heading = t("chat.answer.heading_local", locale, category=name, place=answer.place_name)
+    else:
+        heading = t("chat.answer.heading_national", locale, category=name)
+        heading = f"{heading}\n{t('chat.answer.national_note', locale)}"
+    fresh = [s for s in answer.services if _service_key(s) not in shown]
+    chosen = fresh[:MAX_SERVICES_PER_CATEGORY]
+    shown.update(_service_key(s) for s in chosen)
+    dispatcher.utter_message(json_message=services_message(heading, chosen, locale))
+
+
+class ActionSignpost(Action):
+    def name(self) -> Text:
+        return "action_signpost"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        locale = locale_of(tracker)
+        slots = tracker.slots
+        categories = slots.get("categories") or []
+        answered = slots.get("answered_categories") or []
+        to_answer = [c for c in categories if c not in answered] or categories
+        answers = await asyncio.gather(*(find_services(c, slots) for c in to_answer))
+
+        shown: set = set()
+        for answer in answers:
+            if answer.category == "sexual_violence":
+                recent = slots.get("recent_assault")
+                if recent in RECENT_ENOUGH_FOR_SARC:
+                    dispatcher.utter_message(response="utter_sarc_timing")
+                elif recent == "not_said":
+                    dispatcher.utter_message(response="utter_sarc_maybe")
+            say_services(answer, shown, locale, dispatcher)
+
+        dispatcher.utter_message(
+            text=t("chat.answer.more", locale), buttons=more_buttons(categories, locale)
+        )
+        return [SlotSet("answered_categories", ordered_unique(answered + to_answer))]

@@ -1,0 +1,111 @@
+"""Runs the `rasa` command line with two safeguards Rasa 3.6 does not offer.
+
+    cd bot && ../.venv-bot/bin/python run_rasa.py run -i 127.0.0.1 -p 5005 ...
+
+1. A bound on the wait for the action server. Rasa 3.6 calls it with a fixed
+   timeout of DEFAULT_REQUEST_TIMEOUT, 5 minutes (rasa/core/actions/action.py,
+   RemoteAction.run passes `timeout=DEFAULT_REQUEST_TIMEOUT`; a `timeout` key under
+   `action_endpoint` in endpoints.yml is ignored; RasaHQ/rasa#9789 and #13015).
+   Here it is SIGNPOST_ACTION_TIMEOUT_SECONDS (default 6): longer than an action
+   needs even when the directory fails (2 s, one retry, then the bundled
+   helplines), short enough that a stuck action server cannot hold a person for
+   minutes. When it passes, Rasa logs the failure and carries on.
+2. No message text in structured logs. Rasa's structlog events (e.g.
+   "rest.message.received.failure", logged at ERROR with the message text) pass
+   their text, slot values and events through an anonymization pipeline when a
+   plugin provides one; this one replaces them with "[redacted]".
+3. No local variables in logged tracebacks. Rasa renders an exception in a
+   structured log with every frame's local variables (structlog's default),
+   which can hold message text and slot values; here tracebacks are rendered
+   without them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import pluggy
+
+ACTION_TIMEOUT_SECONDS = float(os.environ.get("SIGNPOST_ACTION_TIMEOUT_SECONDS", "6"))
+REDACTED = "[redacted]"
+
+hookimpl = pluggy.HookimplMarker("rasa")
+
+
+class RedactingPipeline:
+    """Stands in for Rasa's anonymization pipeline."""
+
+    def log_run(self, value: Any) -> str:
+        return REDACTED
+
+    def run(self, event: Any) -> None:
+        """Nothing to do for stored events: the tracker store keeps them only for
+        the session, and nothing else receives them."""
+
+
+class SignpostRasaPlugin:
+    def __init__(self) -> None:
+        self.pipeline = RedactingPipeline()
+
+    @hookimpl
+    def get_anonymization_pipeline(self) -> RedactingPipeline:
+        return self.pipeline
+
+
+def bound_the_action_server_wait() -> None:
+    import rasa.core.actions.action as rasa_action
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_SECONDS
+
+
+def redact_structured_logs() -> None:
+    from rasa.plugin import plugin_manager
+
+    manager = plugin_manager()
+    if not any(isinstance(plugin, SignpostRasaPlugin) for plugin in manager.get_plugins()):
+        manager.register(SignpostRasaPlugin())
+
+
+def log_tracebacks_without_locals() -> None:
+    """configure_structlog() reads these two names when `rasa` starts, after this:
+    the JSON renderer's tracebacks, and the renderer used in a terminal."""
+    import rasa.utils.log_utils as rasa_log_utils
+    import structlog
+    from structlog.processors import ExceptionRenderer
+    from structlog.tracebacks import ExceptionDictTransformer
+
+    structlog.processors.dict_tracebacks = ExceptionRenderer(
+        ExceptionDictTransformer(show_locals=False)
+    )
+    console_renderer = rasa_log_utils.HumanConsoleRenderer
+    if getattr(console_renderer, "plain_tracebacks", False):
+        return
+
+    class ConsoleRendererWithPlainTracebacks(console_renderer):  # type: ignore[misc, valid-type]
+        plain_tracebacks = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("exception_formatter", structlog.dev.plain_traceback)
+            super().__init__(*args, **kwargs)
+
+    rasa_log_utils.HumanConsoleRenderer = ConsoleRendererWithPlainTracebacks
+
+
+def install_safeguards() -> None:
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    bound_the_action_server_wait()
+    redact_structured_logs()
+    log_tracebacks_without_locals()
+
+
+def main() -> None:
+    install_safeguards()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The kinds of abuse a message names in words, for the turn after the guidance."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.disclosure_cues import categories_named_in
+
+
+@pytest.mark.parametrize(
+    "text,categories",
+    [
+        ("he raped me and he's outside now", ["sexual_violence"]),
+        ("i was sexually assaulted and hes coming back", ["sexual_violence"]),
+        ("he forced me to have sex and he's got a knife", ["sexual_violence"]),
+        ("my drink was spiked and i dont know where i am", ["sexual_violence"]),
+        ("my husband hits me and he's outside now", ["domestic_abuse"]),
+        ("im hiding from my boyfriend he beat me", ["domestic_abuse"]),
+        ("my dad is hitting my mum right now", ["domestic_abuse"]),
+        ("my partner is controlling and he's locked me in", ["domestic_abuse"]),
+        (
+            "my husband beats me and he raped me, he's coming back",
+            ["sexual_violence", "domestic_abuse"],
+        ),
+        ("my ex is stalking me and hes outside", ["stalking"]),
+        ("he keeps following me and he's at my door", ["stalking"]),
+        ("they are taking me to pakistan to marry me off tomorrow", ["forced_marriage"]),
+        ("i'm being forced to marry and the flight is tonight", ["forced_marriage"]),
+        (
+            "my family say i brought shame on the family and they will kill me",
+            ["honour_based_abuse"],
+        ),
+        ("it's about honour, my brothers are outside", ["honour_based_abuse"]),
+        ("they are going to cut my daughter today", ["fgm"]),
+        ("the cutter is here for my sister", ["fgm"]),
+    ],
+)
+def test_kinds_of_abuse_named_in_words(text, categories):
+    assert categories_named_in(text) == categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's got a knife",
+        "hes outsde rn",
+        "i took pills",
+        "help me now",
+        "i'm locked in",
+        "someone is following me now",
+        "",
+        None,
+    ],
+)
+def test_danger_alone_names_no_kind_of_abuse(text):
+    assert categories_named_in(text) == []

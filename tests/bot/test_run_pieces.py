@@ -1,0 +1,274 @@
+"""The pieces that run the assistant: the bounded action-server wait, redacted
+structured logs, endpoints, credentials, session settings, and the validation
+wrapper."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+
+import pytest
+import rasa.core.constants as rasa_constants
+import yaml
+
+from scripts.validate_bot_data import unexpected_warnings
+from tests.bot.conftest import BOT_DIR, REPO_ROOT
+
+
+@pytest.fixture
+def safeguards():
+    import rasa.core.actions.action as rasa_action
+    import run_rasa
+
+    run_rasa.install_safeguards()
+    yield run_rasa
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = rasa_constants.DEFAULT_REQUEST_TIMEOUT
+
+
+def test_rasa_alone_would_wait_five_minutes_for_the_action_server():
+    assert rasa_constants.DEFAULT_REQUEST_TIMEOUT == 300
+
+
+@pytest.mark.asyncio
+async def test_a_stuck_action_server_is_given_up_on_within_the_bound(
+    safeguards, monkeypatch, aiohttp_unused_port
+):
+    import rasa.core.actions.action as rasa_action
+    from aiohttp import web
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == safeguards.ACTION_TIMEOUT_SECONDS
+    assert (
+        2 * 2 < safeguards.ACTION_TIMEOUT_SECONDS <= 10
+    )  # above an action's own worst case (2 s, one retry)
+
+    async def stuck(request):
+        await asyncio.sleep(3)
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/webhook", stuck)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = aiohttp_unused_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    monkeypatch.setattr(
+        rasa_action, "DEFAULT_REQUEST_TIMEOUT", 0.5
+    )  # the same bound, shorter for the test
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    action = rasa_action.RemoteAction(
+        "action_signpost", EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(asyncio.TimeoutError):
+            await action.run(
+                CollectingOutputChannel(),
+                TemplatedNaturalLanguageGenerator(domain.responses),
+                DialogueStateTracker("test", domain.slots),
+                domain,
+            )
+        waited = time.monotonic() - started
+    finally:
+        await runner.shutdown()
+        await runner.cleanup()
+    assert waited < 3
+
+
+def test_structured_logs_lose_message_text_and_slot_values(safeguards):
+    from rasa.plugin import plugin_manager
+    from rasa.utils.log_utils import _anonymizer
+
+    safeguards.install_safeguards()  # installing twice registers one plugin
+    assert (
+        sum(isinstance(p, safeguards.SignpostRasaPlugin) for p in plugin_manager().get_plugins())
+        == 1
+    )
+    event = _anonymizer(
+        None,
+        "error",
+        {
+            "event": "rest.message.received.failure",
+            "text": "he is outside CV11 4HL",
+            "slot_values": {"postcode": "CV11 4HL"},
+        },
+    )
+    assert event == {
+        "event": "rest.message.received.failure",
+        "text": "[redacted]",
+        "slot_values": "[redacted]",
+    }
+
+
+@pytest.fixture
+def aiohttp_unused_port():
+    def pick() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    return pick
+
+
+def test_logged_tracebacks_carry_no_local_variables(safeguards, caplog):
+    import structlog
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.INFO)
+    try:
+        caplog.set_level(logging.INFO)
+
+        def fails(message_text):
+            raise KeyError("placeholder")
+
+        try:
+            fails("he is outside CV11 4HL")
+        except KeyError:
+            structlog.get_logger().exception("interpolator.interpolate.text")
+        logged = "\n".join(r.getMessage() for r in caplog.records)
+        assert "interpolator.interpolate.text" in logged and "KeyError" in logged
+        assert "CV11" not in logged and "outside" not in logged
+    finally:
+        structlog.reset_defaults()
+
+
+def read(name: str) -> dict:
+    return yaml.safe_load((BOT_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_development_endpoints_keep_everything_in_memory_on_loopback():
+    endpoints = read("endpoints.yml")
+    assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
+    assert endpoints["tracker_store"]["type"] == "in_memory"
+    assert endpoints["lock_store"]["type"] == "in_memory"
+
+
+def test_production_keeps_conversations_in_redis_for_30_minutes_only(monkeypatch):
+    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
+    from rasa.core.utils import read_endpoints_from_path
+    from rasa.shared.core.domain import Domain
+
+    for name, value in {
+        "REDIS_HOST": "redis.internal",
+        "REDIS_PORT": "6379",
+        "REDIS_PASSWORD": "",
+        "ACTION_SERVER_URL": "http://actions:5055/webhook",
+    }.items():
+        monkeypatch.setenv(name, value)
+    endpoints = read_endpoints_from_path(str(BOT_DIR / "endpoints.production.yml"))
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    tracker_store = TrackerStore.create(endpoints.tracker_store, domain)  # connects lazily
+    lock_store = LockStore.create(endpoints.lock_store)
+    assert isinstance(tracker_store, RedisTrackerStore) and tracker_store.record_exp == 30 * 60
+    assert tracker_store.key_prefix.startswith("signpost")
+    assert isinstance(lock_store, RedisLockStore)
+    assert endpoints.action.url == "http://actions:5055/webhook"
+    assert domain.session_config.session_expiration_time * 60 == tracker_store.record_exp
+
+
+def test_sessions_expire_after_30_minutes_and_carry_nothing_over():
+    from rasa.shared.core.domain import Domain
+
+    session = Domain.load(str(BOT_DIR / "domain")).session_config
+    assert session.session_expiration_time == 30
+    assert session.carry_over_slots is False
+
+
+def test_the_gateways_channel_and_the_rest_channel_are_the_only_ways_in(monkeypatch):
+    from rasa.core.run import create_http_input_channels
+
+    monkeypatch.setenv("SIGNPOST_CHANNEL_TOKEN", "a-test-token-of-some-length")
+    monkeypatch.syspath_prepend(str(BOT_DIR))
+    channels = create_http_input_channels(None, str(BOT_DIR / "credentials.yml"))
+    assert sorted(channel.name() for channel in channels) == ["rest", "signpost"]
+
+
+def test_the_procfile_binds_the_assistant_to_loopback_without_the_http_api():
+    lines = dict(
+        line.split(": ", 1)
+        for line in (REPO_ROOT / "Procfile").read_text().splitlines()
+        if ": " in line
+    )
+    assert "SANIC_HOST=127.0.0.1" in lines["actions"] and "--port 5055" in lines["actions"]
+    assert "run_rasa.py run" in lines["rasa"] and "--interface 127.0.0.1" in lines["rasa"]
+    # The API's development token (api/settings.py) unless one is set.
+    assert (
+        "SIGNPOST_CHANNEL_TOKEN=${SIGNPOST_CHANNEL_TOKEN:-development-only-channel-token}"
+        in lines["rasa"]
+    )
+    assert "--enable-api" not in lines["rasa"]
+    assert (
+        "RASA_TELEMETRY_ENABLED=false" in lines["rasa"]
+        and "RASA_TELEMETRY_ENABLED=false" in lines["actions"]
+    )
+
+
+VALIDATE_OUTPUT = """\
+2026-11-23 03:11:54 INFO     rasa.validator  - Validating utterances...
+/x/rasa/shared/utils/io.py:100: UserWarning: The utterance 'utter_emergency_guidance' is not used in any story or rule.
+/x/rasa/shared/utils/io.py:100: UserWarning: The utterance 'utter_forgotten' is not used in any story or rule.
+/x/rasa/shared/utils/io.py:100: UserWarning: The intent 'greet' is not used in any story or rule.
+2026-11-23 03:11:54 WARNING  rasa.core.training.story_conflict  - CONFLICT after intent 'greet'
+"""
+
+
+def test_validation_allows_only_responses_that_actions_send():
+    unexpected = unexpected_warnings(VALIDATE_OUTPUT, {"utter_emergency_guidance"})
+    assert unexpected == [
+        "The utterance 'utter_forgotten' is not used in any story or rule.",
+        "The intent 'greet' is not used in any story or rule.",
+        "rasa.core.training.story_conflict  - CONFLICT after intent 'greet'",
+    ]
+
+
+@pytest.mark.asyncio
+async def test_actions_log_no_message_text_postcode_or_place(
+    caplog, dispatcher, domain, directory_api
+):
+    """A whole triage answer with a failing directory, at DEBUG: only event names."""
+    from actions.disclosure import ActionRegisterDisclosure
+    from actions.signpost import ActionSignpost
+    from actions.triage_form import ValidateTriageForm
+    from tests.bot.helpers import down, make_tracker
+
+    caplog.set_level(logging.DEBUG)
+    directory_api(down)
+    words = "my husband hits me, I live at CV11 4HL"
+    await ActionRegisterDisclosure().run(
+        dispatcher, make_tracker(intent="disclose_domestic_abuse", text=words), domain
+    )
+    tracker = make_tracker(
+        slots={
+            "categories": ["domestic_abuse"],
+            "about_self": "self",
+            "age_group": "adult",
+            "identity": "neither",
+            "location": "CV11 4HL",
+            "requested_slot": "location",
+        },
+        intent="inform",
+        text="CV11 4HL",
+        active_loop="triage_form",
+        events=[{"event": "slot", "name": "location", "value": "CV11 4HL"}],
+    )
+    await ValidateTriageForm().run(dispatcher, tracker, domain)
+    await ActionSignpost().run(
+        dispatcher,
+        make_tracker(slots={"categories": ["domestic_abuse"], "postcode": "CV11 4HL"}),
+        domain,
+    )
+    logged = "\n".join(
+        f"{r.name} {r.getMessage()}"
+        for r in caplog.records
+        if r.name.startswith(("actions", "httpx"))
+    )
+    assert "directory.request.failed" in logged
+    for secret in ("CV11", "4HL", "husband", "hits"):
+        assert secret not in logged
