@@ -9,7 +9,7 @@ bash scripts/setup.sh
 section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 section "static checks"
-.venv/bin/ruff check --select F,E9 api directory scripts tests/api tests/browser
+.venv/bin/ruff check --select F,E9 api directory scripts tests/api tests/browser tests/stack
 .venv/bin/python -m directory.fallback --check
 
 section "directory and API on SQLite"
@@ -21,7 +21,8 @@ bash scripts/with-postgres.sh .venv/bin/python -m pytest tests/api -q -p no:cach
 section "pages in a real browser (Debian's Chromium, Playwright, axe-core)"
 .venv/bin/python -m pytest tests/browser -q -p no:cacheprovider
 
-if [ -f scripts/test-bot.sh ]; then
-  section "triage assistant (Rasa)"
-  bash scripts/test-bot.sh
-fi
+section "triage assistant (Rasa): data validation, training if needed, test stories, actions"
+bash scripts/test-bot.sh
+
+section "the whole stack: gateway, Rasa, action server, directory, Redis, Chromium"
+.venv/bin/python -m pytest tests/stack -q -p no:cacheprovider

@@ -181,13 +181,13 @@ def test_sessions_expire_after_30_minutes_and_carry_nothing_over():
     assert session.carry_over_slots is False
 
 
-def test_the_gateways_channel_and_the_rest_channel_are_the_only_ways_in(monkeypatch):
+def test_the_gateways_channel_is_the_only_way_in(monkeypatch):
     from rasa.core.run import create_http_input_channels
 
     monkeypatch.setenv("SIGNPOST_CHANNEL_TOKEN", "a-test-token-of-some-length")
     monkeypatch.syspath_prepend(str(BOT_DIR))
     channels = create_http_input_channels(None, str(BOT_DIR / "credentials.yml"))
-    assert sorted(channel.name() for channel in channels) == ["rest", "signpost"]
+    assert [channel.name() for channel in channels] == ["signpost"]
 
 
 def test_the_procfile_binds_the_assistant_to_loopback_without_the_http_api():
@@ -272,3 +272,14 @@ async def test_actions_log_no_message_text_postcode_or_place(
     assert "directory.request.failed" in logged
     for secret in ("CV11", "4HL", "husband", "hits"):
         assert secret not in logged
+
+
+def test_the_channel_refuses_a_missing_or_short_token(monkeypatch):
+    import pytest
+
+    monkeypatch.syspath_prepend(str(BOT_DIR))
+    from channels.signpost_channel import SignpostChannel
+
+    for credentials in (None, {}, {"token": "short"}):
+        with pytest.raises(ValueError):
+            SignpostChannel.from_credentials(credentials)

@@ -10,7 +10,8 @@ from tests.stack.harness import Stack
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(workdir=tmp_path_factory.mktemp("stack"))
+    # Rasa keeps conversations in a real Redis here, so tests can see them go.
+    running = Stack(workdir=tmp_path_factory.mktemp("stack"), use_redis=True)
     try:
         yield running.start()
     finally:

@@ -52,6 +52,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     extra_api_env: dict = field(default_factory=dict)
     use_redis: bool = False
+    actions_api_url: str | None = None  # point the action server elsewhere, e.g. at a dead port
     redis_port: int = field(default_factory=free_port)
     processes: dict = field(default_factory=dict)
 
@@ -81,14 +82,18 @@ class Stack:
         env = self._env(
             SIGNPOST_DATABASE_URL=f"sqlite:///{self.workdir / 'signpost.db'}",
             SIGNPOST_RASA_URL=self.rasa, SIGNPOST_CHANNEL_TOKEN=CHANNEL_TOKEN, SIGNPOST_LOG_LEVEL="INFO",
-            SIGNPOST_CHAT_TIMEOUT_SECONDS="8", **self.extra_api_env,
+            SIGNPOST_CHAT_TIMEOUT_SECONDS="8",
+            # Every test conversation comes from 127.0.0.1: one address standing in for many
+            # people. The per-client limit itself is tested in tests/api/test_chat_gateway.py.
+            SIGNPOST_CHAT_RATE_LIMIT_CLIENT="100000/minute", SIGNPOST_CHAT_RATE_LIMIT_SESSION="1000/minute",
+            **self.extra_api_env,
         )
         process = self._spawn("api", [str(API_PYTHON), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
                                       "--port", str(self.api_port), "--no-access-log"], REPO, env)
         wait_for(self.api + "/healthz", process, 90, self.workdir / "api.log")
 
     def start_actions(self) -> None:
-        env = self._env(SANIC_HOST="127.0.0.1", SIGNPOST_API_URL=self.api)
+        env = self._env(SANIC_HOST="127.0.0.1", SIGNPOST_API_URL=self.actions_api_url or self.api)
         process = self._spawn("actions", [str(REPO / ".venv-bot" / "bin" / "rasa"), "run", "actions", "--port",
                                           str(self.actions_port), "--actions", "actions"], REPO, env)
         wait_for(f"http://127.0.0.1:{self.actions_port}/health", process, 120, self.workdir / "actions.log")
