@@ -7,7 +7,9 @@ never a query, a postcode or a place.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from typing import Any, Optional
 
 import httpx
@@ -37,6 +39,9 @@ class DirectoryClient:
     ):
         self._settings = settings
         self._transport = transport
+        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]" = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def resolve_area(self, query: str) -> Optional[dict]:
         """GET /areas/resolve: where a postcode or place is, or None."""
@@ -69,24 +74,35 @@ class DirectoryClient:
             return None
         return answer
 
+    def _client(self) -> httpx.AsyncClient:
+        """One pooled client per event loop: building a client (and its TLS context) for
+        every call cost about a tenth of the action server's time under load."""
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None or client.is_closed:
+            client = httpx.AsyncClient(
+                base_url=self._settings.api_url,
+                timeout=httpx.Timeout(self._settings.api_timeout_seconds),
+                transport=self._transport,
+            )
+            self._clients[loop] = client
+        return client
+
     async def _get_json(self, endpoint: str, path: str, params: dict) -> Optional[dict]:
-        timeout = httpx.Timeout(self._settings.api_timeout_seconds)
-        async with httpx.AsyncClient(
-            base_url=self._settings.api_url, timeout=timeout, transport=self._transport
-        ) as client:
-            for attempt in range(1, self._settings.api_attempts + 1):
-                try:
-                    return await _fetch(client, path, params)
-                except DirectoryUnavailable as failure:
-                    retry = attempt < self._settings.api_attempts and failure.reason != "rejected"
-                    logger.warning(
-                        "directory.request.failed endpoint=%s reason=%s attempt=%d",
-                        endpoint,
-                        failure.reason,
-                        attempt,
-                    )
-                    if not retry:
-                        return None
+        client = self._client()
+        for attempt in range(1, self._settings.api_attempts + 1):
+            try:
+                return await _fetch(client, path, params)
+            except DirectoryUnavailable as failure:
+                retry = attempt < self._settings.api_attempts and failure.reason != "rejected"
+                logger.warning(
+                    "directory.request.failed endpoint=%s reason=%s attempt=%d",
+                    endpoint,
+                    failure.reason,
+                    attempt,
+                )
+                if not retry:
+                    return None
         return None
 
 

@@ -93,9 +93,34 @@ def log_tracebacks_without_locals() -> None:
     rasa_log_utils.HumanConsoleRenderer = ConsoleRendererWithPlainTracebacks
 
 
+def validate_action_results_with_a_compiled_schema() -> None:
+    """Rasa checks every action server response with `jsonschema.validate`, which first
+    re-checks the (fixed) schema against its metaschema: measured at about half of
+    Rasa's CPU time under load (docs/benchmarks.md). Compile it once; validate the same."""
+    import rasa.core.actions.action as rasa_action
+    from jsonschema import ValidationError
+    from jsonschema.validators import validator_for
+
+    schema = rasa_action.RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+
+    def _validate_action_result(self: Any, result: Any) -> bool:
+        try:
+            validator.validate(result)
+        except ValidationError as error:
+            error.message += ". Failed to validate the action server's response."
+            raise
+        return True
+
+    rasa_action.RemoteAction._validate_action_result = _validate_action_result
+
+
 def install_safeguards() -> None:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     bound_the_action_server_wait()
+    validate_action_results_with_a_compiled_schema()
     redact_structured_logs()
     log_tracebacks_without_locals()
 

@@ -283,3 +283,15 @@ def test_the_channel_refuses_a_missing_or_short_token(monkeypatch):
     for credentials in (None, {}, {"token": "short"}):
         with pytest.raises(ValueError):
             SignpostChannel.from_credentials(credentials)
+
+
+def test_action_results_are_still_validated_after_compiling_the_schema(safeguards):
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    action = RemoteAction("action_signpost", None)
+    assert action._validate_action_result({"events": [], "responses": [{"text": "hello"}]})
+    with pytest.raises(ValidationError):
+        action._validate_action_result({"events": "not a list", "responses": []})
+    with pytest.raises(ValidationError):
+        action._validate_action_result({"events": [{"event": "slot"}], "responses": "nope"})

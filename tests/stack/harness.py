@@ -79,15 +79,15 @@ class Stack:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def start_api(self) -> None:
-        env = self._env(
-            SIGNPOST_DATABASE_URL=f"sqlite:///{self.workdir / 'signpost.db'}",
-            SIGNPOST_RASA_URL=self.rasa, SIGNPOST_CHANNEL_TOKEN=CHANNEL_TOKEN, SIGNPOST_LOG_LEVEL="INFO",
-            SIGNPOST_CHAT_TIMEOUT_SECONDS="8",
+        env = self._env(**{
+            "SIGNPOST_DATABASE_URL": f"sqlite:///{self.workdir / 'signpost.db'}",
+            "SIGNPOST_RASA_URL": self.rasa, "SIGNPOST_CHANNEL_TOKEN": CHANNEL_TOKEN, "SIGNPOST_LOG_LEVEL": "INFO",
+            "SIGNPOST_CHAT_TIMEOUT_SECONDS": "8",
             # Every test conversation comes from 127.0.0.1: one address standing in for many
             # people. The per-client limit itself is tested in tests/api/test_chat_gateway.py.
-            SIGNPOST_CHAT_RATE_LIMIT_CLIENT="100000/minute", SIGNPOST_CHAT_RATE_LIMIT_SESSION="1000/minute",
+            "SIGNPOST_CHAT_RATE_LIMIT_CLIENT": "100000/minute", "SIGNPOST_CHAT_RATE_LIMIT_SESSION": "1000/minute",
             **self.extra_api_env,
-        )
+        })
         process = self._spawn("api", [str(API_PYTHON), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
                                       "--port", str(self.api_port), "--no-access-log"], REPO, env)
         wait_for(self.api + "/healthz", process, 90, self.workdir / "api.log")
@@ -125,7 +125,8 @@ class Stack:
             )
         else:
             stores = "tracker_store:\n  type: in_memory\nlock_store:\n  type: in_memory\n"
-        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n" + stores)
+        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+                             "  enable_selective_domain: true\n" + stores)
         env = self._env(SIGNPOST_ACTION_TIMEOUT_SECONDS=os.environ.get("SIGNPOST_ACTION_TIMEOUT_SECONDS", "4"))
         process = self._spawn("rasa", [str(BOT_PYTHON), "run_rasa.py", "run", "--interface", "127.0.0.1",
                                        "--port", str(self.rasa_port), "--model", str(MODEL), "--endpoints",
