@@ -6,6 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python scripts/bench_geography.py
 .venv/bin/python scripts/bench_api.py
-for extra in scripts/bench-bot.sh; do
-  [ -f "$extra" ] && bash "$extra"
-done
+.venv/bin/python scripts/bench_widget_size.py
+.venv/bin/python scripts/bench_conversations.py

@@ -27,12 +27,27 @@ def widget_strings(locale: str = "en") -> dict:
     return {key: value for key, value in strings.items() if key != "pages"}
 
 
+def _for_the_widget(service: dict) -> dict:
+    """Only what the widget shows: every byte here is downloaded by every page that embeds it."""
+    first_sentence = (service.get("description") or "").split(". ")[0].rstrip(".")
+    return {
+        "name": service["name"],
+        "description": first_sentence + "." if first_sentence else None,
+        "phones": [{"number": p["number"], "type": p["type"]} for p in service["phones"]],
+        "url": service["url"],
+        "hours": service["hours"],
+        "categories": service["categories"],
+        "eligibility": {"audience": service["eligibility"]["audience"]},
+    }
+
+
 @lru_cache(maxsize=8)
 def _rendered_script(mtime: float, locale: str) -> str:
     script = (WIDGET_DIR / "signpost.js").read_text(encoding="utf-8")
     # `</` could close a <script> element if someone inlines the file; escape it in the data.
-    helplines = json.dumps(list(first_lines()), ensure_ascii=False).replace("</", "<\\/")
-    strings = json.dumps(widget_strings(locale), ensure_ascii=False).replace("</", "<\\/")
+    helplines = json.dumps([_for_the_widget(s) for s in first_lines()], ensure_ascii=False,
+                           separators=(",", ":")).replace("</", "<\\/")
+    strings = json.dumps(widget_strings(locale), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return script.replace(HELPLINES_PLACEHOLDER, helplines).replace(STRINGS_PLACEHOLDER, strings)
 
 
