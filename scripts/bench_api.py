@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.benchdoc import write_section  # noqa: E402
+from scripts.benchdoc import load_note, write_section  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 POSTCODES = ["CV11 4HL", "LE1 6ZG", "LE15 6RB", "S40 1LP", "LE18 4AB", "CV1 1GF", "LE3 6RJ", "CV12 2AB"]
@@ -164,6 +164,7 @@ def main() -> int:
         f"Start-up to first answer (migrations, seed check, postcode index warm-up): {startup:.1f} s. "
         f"Server memory (RSS): {memory:.0f} MB after the latency runs, {memory_after:.0f} MB after saturation.",
         "The geography figures below (`scripts/bench_geography.py`) isolate `resolve()` itself.",
+        load_note(),
     ])
     print(body)
     if not args.no_write:

@@ -29,7 +29,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from scripts.benchdoc import write_section  # noqa: E402
+from scripts.benchdoc import load_note, write_section  # noqa: E402
 from tests.stack.harness import CHANNEL_TOKEN, Stack, free_port, wait_for  # noqa: E402
 
 RASA = REPO / ".venv-bot" / "bin" / "rasa"
@@ -175,6 +175,7 @@ def main() -> int:
         "",
         f"Signpost's channel throughput is {channel_rate / bare_rate * 100:.0f} % of the bare bot's "
         "(target: at least 80 %).",
+        load_note(),
     ])
     print(body)
     if not args.no_write:

@@ -22,3 +22,13 @@ def write_section(name: str, body: str) -> None:
         text = text.rstrip() + "\n\n" + block + "\n"
     BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
     BENCHMARKS.write_text(text)
+
+
+def load_note() -> str:
+    """The machine's 1-minute load average, so a reader can tell a quiet run from a busy one."""
+    import os
+
+    one_minute = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    verdict = "quiet" if one_minute <= cores * 0.75 else "busy: other work competed, so figures are pessimistic"
+    return f"1-minute load average at the end of the run: {one_minute:.2f} on {cores} cores ({verdict})."
