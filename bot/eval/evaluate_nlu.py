@@ -448,6 +448,18 @@ def confusion_png(examples: list[Example], predictions: list[Prediction], labels
     plt.close(fig)
 
 
+def compact_json(value: Any, indent: int = 0) -> str:
+    """JSON with one line per prediction (or other flat object), so diffs stay readable."""
+    pad = " " * indent
+    if isinstance(value, dict) and any(isinstance(v, (dict, list)) and v for v in value.values()):
+        items = [f'{pad} {json.dumps(k)}: {compact_json(v, indent + 1).lstrip()}' for k, v in value.items()]
+        return pad + "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        items = [compact_json(v, indent + 1) for v in value]
+        return pad + "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return pad + json.dumps(value)
+
+
 def fmt_seconds(seconds: float | None) -> str:
     if seconds is None:
         return "not measured"
@@ -839,7 +851,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if danger_cv:
         payload["danger_cv"] = danger_cv
-    REPORT_JSON.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    REPORT_JSON.write_text(compact_json(payload) + "\n", encoding="utf-8")
     print(f"wrote {REPORT_MD.relative_to(REPO)}, {CONFUSION_PNG.relative_to(REPO)}, {REPORT_JSON.relative_to(REPO)}")
     return 0
 
