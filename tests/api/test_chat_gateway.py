@@ -13,7 +13,7 @@ from api.chat.sessions import conversation_key
 from api.settings import DEVELOPMENT_SESSION_SECRET
 from tests.api.conftest import make_client
 
-TOKEN = "test-channel-token-0123456789"
+TOKEN = "test-channel-token-abcdefghijk"
 
 
 class FakeAssistant:
