@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 BOT_PYTHON = REPO / ".venv-bot" / "bin" / "python"
 API_PYTHON = REPO / ".venv" / "bin" / "python"
 MODEL = REPO / "bot" / "models" / "signpost.tar.gz"
-CHANNEL_TOKEN = "stack-test-channel-token-0123456789abcdef"
+CHANNEL_TOKEN = "stack-test-channel-token-abcdefghijklmnop"
 
 
 def free_port() -> int:
