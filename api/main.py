@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine, sessions = await run_in_threadpool(prepare_database, settings)
         app.state.engine, app.state.sessionmaker = engine, sessions
         app.state.assistant = AssistantClient(
-            settings.rasa_url, settings.channel_token.get_secret_value(), settings.chat_timeout_seconds
+            settings.assistant_urls, settings.channel_token.get_secret_value(), settings.chat_timeout_seconds,
+            rest_seconds=settings.rasa_rest_seconds,
         )
         await run_in_threadpool(geography.warm_up)
         log.info("started", environment=settings.environment)
@@ -78,13 +79,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        responses=errors.COMMON_RESPONSES,
     )
     app.state.settings = settings
     app.state.published = PublishedServices()
     secret = settings.session_secret.get_secret_value().encode()
     app.state.session_secret = secret
     if settings.redis_url:
-        app.state.chat_sessions = RedisSessionStore(redis.Redis.from_url(settings.redis_url), settings.chat_session_ttl_seconds)
+        # Short socket timeouts: a stalled Redis must cost a turn a second, not hang it.
+        client = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+        app.state.chat_sessions = RedisSessionStore(client, settings.chat_session_ttl_seconds)
     else:
         app.state.chat_sessions = MemorySessionStore(settings.chat_session_ttl_seconds)
     app.state.rate_limits = ChatRateLimits(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +29,10 @@ class Settings(BaseSettings):
 
     # The chat gateway (docs/chat-gateway.md).
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa replicas sharing Redis stores: a JSON list; when set, rasa_url is unused.
+    rasa_urls: list[Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$", max_length=300)]] = Field(
+        default=[], max_length=64)
+    rasa_rest_seconds: float = Field(default=5.0, ge=0, le=300)
     channel_token: SecretStr = SecretStr(DEVELOPMENT_CHANNEL_TOKEN)
     session_secret: SecretStr = SecretStr(DEVELOPMENT_SESSION_SECRET)
     chat_session_ttl_seconds: int = Field(default=1800, ge=60, le=24 * 3600)
@@ -58,6 +62,11 @@ class Settings(BaseSettings):
             if self.database_url.startswith("sqlite"):
                 raise ValueError("SIGNPOST_DATABASE_URL must point at PostgreSQL in production")
         return self
+
+
+    @property
+    def assistant_urls(self) -> list[str]:
+        return self.rasa_urls or [self.rasa_url]
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from redis.exceptions import RedisError
+
 SESSION_ID_BYTES = 32
 
 
@@ -32,6 +34,10 @@ def new_session_id() -> str:
 
 def conversation_key(session_id: str, secret: bytes) -> str:
     return hmac.new(secret, session_id.encode(), hashlib.sha256).hexdigest()
+
+
+class SessionStoreUnavailable(Exception):
+    """The shared store could not be reached: the gateway answers with the helplines."""
 
 
 class SessionStore(Protocol):
@@ -89,15 +95,24 @@ class RedisSessionStore:
         self.prefix = prefix
 
     def create(self, session_id: str, session: ChatSession) -> None:
-        self.redis.set(self.prefix + session_id, json.dumps(asdict(session)), ex=self.ttl_seconds)
+        try:
+            self.redis.set(self.prefix + session_id, json.dumps(asdict(session)), ex=self.ttl_seconds)
+        except RedisError as error:
+            raise SessionStoreUnavailable(type(error).__name__) from error
 
     def touch(self, session_id: str) -> ChatSession | None:
         key = self.prefix + session_id
-        pipeline = self.redis.pipeline()
-        pipeline.get(key)
-        pipeline.expire(key, self.ttl_seconds)
-        raw, _ = pipeline.execute()
+        try:
+            pipeline = self.redis.pipeline()
+            pipeline.get(key)
+            pipeline.expire(key, self.ttl_seconds)
+            raw, _ = pipeline.execute()
+        except RedisError as error:
+            raise SessionStoreUnavailable(type(error).__name__) from error
         return ChatSession(**json.loads(raw)) if raw else None
 
     def end(self, session_id: str) -> bool:
-        return bool(self.redis.delete(self.prefix + session_id))
+        try:
+            return bool(self.redis.delete(self.prefix + session_id))
+        except RedisError as error:
+            raise SessionStoreUnavailable(type(error).__name__) from error

@@ -2,6 +2,7 @@
 assistant's channel on loopback, conversations deleted there when they end."""
 from __future__ import annotations
 
+import logging
 import re
 from typing import Annotated, Literal
 
@@ -11,11 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.chat.fallback import degraded_messages
 from api.chat.rasa import AssistantUnavailable
-from api.chat.sessions import ChatSession, conversation_key, new_session_id
+from api.chat.sessions import ChatSession, SessionStoreUnavailable, conversation_key, new_session_id
 from api.deps import SettingsDep
 from api.errors import ApiError, error_response
 from directory.seed_schema import CONTROL_CHARACTERS
 
+log = logging.getLogger("signpost.gateway")
 router = APIRouter(prefix="/chat", tags=["Chat gateway"])
 
 SessionId = Annotated[str, Path(min_length=43, max_length=43, pattern=r"^[A-Za-z0-9_-]{43}$")]
@@ -80,8 +82,12 @@ async def start(request: Request, settings: SettingsDep, body: ChatStart | None 
     body = body or ChatStart()
     session_id = new_session_id()
     session = ChatSession(area=body.area, language=body.language, council_url=body.council_url)
-    request.app.state.chat_sessions.create(session_id, session)
-    messages, degraded = await _ask(request, session_id, session, "/greet")
+    try:
+        request.app.state.chat_sessions.create(session_id, session)
+    except SessionStoreUnavailable:
+        messages, degraded = degraded_messages(_locale(session)), True
+    else:
+        messages, degraded = await _ask(request, session_id, session, "/greet")
     return JSONResponse(
         status_code=201,
         content={"session_id": session_id, "expires_in": settings.chat_session_ttl_seconds,
@@ -91,7 +97,13 @@ async def start(request: Request, settings: SettingsDep, body: ChatStart | None 
 
 @router.post("/sessions/{session_id}/messages", summary="Send a message or a button's payload")
 async def send(request: Request, session_id: SessionId, body: ChatMessage, settings: SettingsDep) -> Response:
-    session = request.app.state.chat_sessions.touch(session_id)
+    try:
+        session = request.app.state.chat_sessions.touch(session_id)
+    except SessionStoreUnavailable:
+        # Without the store the session cannot be checked, and the assistant (which keeps
+        # conversations in the same Redis) could not carry it on: the helplines, at once.
+        log.warning("session_store_unavailable")
+        return JSONResponse({"messages": degraded_messages("en"), "degraded": True})
     if session is None:
         raise ApiError(404, "session_not_found", "This conversation has ended or expired. Start a new one.")
     if body.text is not None and len(body.text) > settings.chat_max_message_chars:
@@ -104,7 +116,10 @@ async def send(request: Request, session_id: SessionId, body: ChatMessage, setti
 
 
 async def _end(request: Request, session_id: str) -> Response:
-    request.app.state.chat_sessions.end(session_id)
+    try:
+        request.app.state.chat_sessions.end(session_id)
+    except SessionStoreUnavailable:
+        log.warning("session_store_unavailable")  # it expires there on its own; Rasa is still asked
     await request.app.state.assistant.end(conversation_key(session_id, request.app.state.session_secret))
     return Response(status_code=204)
 
