@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -14,8 +15,29 @@ log = structlog.get_logger("signpost.api")
 STATUS_CODES = {
     400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "body_too_large", 414: "query_too_long",
-    415: "unsupported_media_type", 422: "invalid_request", 429: "too_many_requests",
+    412: "precondition_failed", 415: "unsupported_media_type", 422: "invalid_request", 428: "precondition_required",
+    429: "too_many_requests",
 }
+
+
+class ErrorBody(BaseModel):
+    """Every error answer, from a route, the framework or the request-size middleware."""
+
+    model_config = ConfigDict(extra="forbid")
+    error: str
+    detail: str
+    fields: list[str] | None = None
+
+
+def responses(*status_codes: int) -> dict[int | str, dict]:
+    """OpenAPI declarations for the errors an operation can answer with."""
+    return {code: {"model": ErrorBody, "description": STATUS_CODES[code].replace("_", " ").capitalize()}
+            for code in status_codes}
+
+
+# Any request can be refused before it reaches a route: too big (413), too long a query
+# string (414), a NUL byte (400), or parameters that do not validate (422).
+COMMON_RESPONSES = responses(400, 413, 414, 422)
 
 
 class ApiError(Exception):

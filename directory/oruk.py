@@ -44,6 +44,10 @@ def _clean(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _iso(value: dt.date | dt.datetime | dt.time | None) -> str | None:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        # Stored in UTC; SQLite hands timestamps back without their zone, and ORUK's
+        # date-time must carry one.
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat() if value is not None else None
 
 

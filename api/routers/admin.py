@@ -1,12 +1,26 @@
 """The commissioners' write interface: create, replace, retire and assure services, and
-import or export a whole ORUK 3.0 feed. Every change is written to the audit table."""
+import or export a whole ORUK 3.0 feed. Every change is written to the audit table.
+
+A request sent twice (a double click, a retry after a lost answer, a replayed message) must
+neither create a duplicate nor silently undo a newer edit:
+- every service answer carries an ETag naming its revision; PUT, retire and assure accept
+  If-Match and refuse with 412 when someone else changed the service in between;
+- POST /admin/services accepts an Idempotency-Key: the same key always names the same new
+  service, so sending it again answers with what the first request made (201, with
+  Idempotent-Replayed: true) instead of creating a second one; and a second service with
+  the same name from the same organisation is refused even without a key;
+- retiring or assuring again with the same values changes nothing and writes no audit row.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Header, Path, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,12 +30,43 @@ from directory.models import AuditEntry, Organization, Service, ServiceStatus
 from directory.oruk import page_json, service_json
 
 from api.deps import CommissionerDep, SessionDep, SettingsDep
-from api.errors import ApiError
+from api.errors import ApiError, responses
 from api.queries import PageQuery
 from api.schemas import AssureBody, ImportFromUrl, RetireBody, ServiceWrite
 
-router = APIRouter(prefix="/admin", tags=["Commissioners"])
+router = APIRouter(prefix="/admin", tags=["Commissioners"], responses=responses(401))
 ServiceId = Annotated[str, Path(max_length=64)]
+NEW_SERVICE_EXAMPLE = {
+    "area": "warwickshire", "name": "Example Outreach Service", "organization": "Example Charity",
+    "description": "One-to-one support for survivors of domestic abuse in Warwickshire.",
+    "url": "https://example.org/outreach", "categories": ["domestic_abuse"], "needs": ["specialist_support"],
+    "eligibility": ["self_referral"], "source": "Commissioning contract, Warwickshire County Council",
+    "source_date": "2026-11-01", "assured": True,
+}
+IfMatch = Annotated[str | None, Header(max_length=512, description="The ETag the change was based on")]
+IdempotencyKey = Annotated[str | None, Header(
+    min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
+    description="A value unique to this creation, e.g. a UUID; resending it creates nothing new",
+)]
+ETAG_HEADER = {"ETag": {"description": "The service's revision, for If-Match", "schema": {"type": "string"}}}
+
+
+def etag(service: dict) -> str:
+    canonical = json.dumps(service, sort_keys=True, separators=(",", ":"), default=str)
+    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+
+
+def _with_etag(service: dict, status_code: int = 200, **headers: str) -> JSONResponse:
+    return JSONResponse(service, status_code=status_code, headers={"ETag": etag(service), **headers})
+
+
+def _check_if_match(if_match: str | None, current: dict) -> None:
+    if if_match is None:
+        return
+    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in offered and etag(current) not in offered:
+        raise ApiError(412, "precondition_failed",
+                       "This service has changed since you loaded it. Load it again and redo your change.")
 
 
 def _load(session: Session, service_id: str) -> Service:
@@ -58,53 +103,87 @@ def list_all_services(query: Annotated[PageQuery, Query()], session: SessionDep,
     return page_json([service_json(s) for s in services], total, query.page, query.per_page)
 
 
-@router.post("/services", status_code=201, summary="Create a service")
-def create_service(write: ServiceWrite, session: SessionDep, actor: CommissionerDep) -> dict:
+@router.get("/services/{id}", summary="One service, including one not yet assured, with its ETag",
+            responses={200: {"headers": ETAG_HEADER}, **responses(404)})
+def get_any_service(id: ServiceId, session: SessionDep, _actor: CommissionerDep) -> JSONResponse:
+    return _with_etag(service_json(_load(session, id), full=True))
+
+
+@router.post("/services", status_code=201, summary="Create a service",
+             responses={201: {"headers": ETAG_HEADER}, **responses(409)})
+def create_service(
+    write: Annotated[ServiceWrite, Body(openapi_examples={"outreach": {"value": NEW_SERVICE_EXAMPLE}})], session: SessionDep, actor: CommissionerDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    service_id = stable_id("idempotency-key", idempotency_key) if idempotency_key else str(uuid.uuid4())
+    if idempotency_key and session.get(Service, service_id) is not None:
+        return _with_etag(feeds.snapshot(session, service_id), 201, **{"Idempotent-Replayed": "true"})
     if write.slug and session.scalar(select(Service.id).where(Service.slug == write.slug)):
         raise ApiError(409, "conflict", "A service with that slug already exists.")
-    service_id = str(uuid.uuid4())
+    same_name = session.scalar(select(Service.id).where(
+        Service.organization_id == stable_id("organization", write.organization),
+        func.lower(Service.name) == write.name.lower()))
+    if same_name:
+        raise ApiError(409, "conflict", f"{write.organization} already has a service with that name: {same_name}. "
+                                        "Change that one (PUT) instead of creating a second.")
     session.add(_build(session, write, service_id, actor))
     after = feeds.snapshot(session, service_id)
     feeds.record_change(session, actor, "create", service_id, None, after)
-    return after
+    return _with_etag(after, 201)
 
 
-@router.put("/services/{id}", summary="Replace a service's details")
-def replace_service(id: ServiceId, write: ServiceWrite, session: SessionDep, actor: CommissionerDep) -> dict:
+@router.put("/services/{id}", summary="Replace a service's details",
+            responses={200: {"headers": ETAG_HEADER}, **responses(404, 412)})
+def replace_service(
+    id: ServiceId, write: Annotated[ServiceWrite, Body(openapi_examples={"outreach": {"value": NEW_SERVICE_EXAMPLE}})],
+    session: SessionDep, actor: CommissionerDep, if_match: IfMatch = None
+) -> JSONResponse:
     before = service_json(_load(session, id), full=True)
+    _check_if_match(if_match, before)
     session.merge(_build(session, write, id, actor))
     after = feeds.snapshot(session, id)
     feeds.record_change(session, actor, "update", id, before, after)
-    return after
+    return _with_etag(after)
 
 
-@router.post("/services/{id}/retire", summary="Mark a service inactive, defunct or temporarily closed")
-def retire_service(id: ServiceId, body: RetireBody, session: SessionDep, actor: CommissionerDep) -> dict:
+@router.post("/services/{id}/retire", summary="Mark a service inactive, defunct or temporarily closed",
+             responses={200: {"headers": ETAG_HEADER}, **responses(404, 412)})
+def retire_service(
+    id: ServiceId, body: RetireBody, session: SessionDep, actor: CommissionerDep, if_match: IfMatch = None
+) -> JSONResponse:
     service = _load(session, id)
     before = service_json(service, full=True)
+    _check_if_match(if_match, before)
+    if service.status == ServiceStatus(body.status):
+        return _with_etag(before)  # already so: a repeat changes nothing
     service.status = ServiceStatus(body.status)
     service.notes = "\n".join(filter(None, [service.notes, f"{dt.date.today()}: {body.status}: {body.reason}"]))
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, id)
     feeds.record_change(session, actor, "retire", id, before, after)
-    return after
+    return _with_etag(after)
 
 
-@router.post("/services/{id}/assure", summary="Record that a commissioner has checked this service")
+@router.post("/services/{id}/assure", summary="Record that a commissioner has checked this service",
+             responses={200: {"headers": ETAG_HEADER}, **responses(404, 412)})
 def assure_service(
-    id: ServiceId, session: SessionDep, actor: CommissionerDep, body: Annotated[AssureBody, Body()] = AssureBody()
-) -> dict:
+    id: ServiceId, session: SessionDep, actor: CommissionerDep, body: Annotated[AssureBody, Body()] = AssureBody(),
+    if_match: IfMatch = None,
+) -> JSONResponse:
     service = _load(session, id)
     before = service_json(service, full=True)
+    _check_if_match(if_match, before)
     assured_on = body.assured_date or dt.date.today()
     if assured_on > dt.date.today():
         raise ApiError(422, "invalid_request", "assured_date cannot be in the future.")
+    assurer = body.assurer_email or (actor if "@" in actor else service.assurer_email)
+    if service.assured_date == assured_on and service.assurer_email == assurer:
+        return _with_etag(before)
     service.assured_date = assured_on
-    service.assurer_email = body.assurer_email or (actor if "@" in actor else service.assurer_email)
+    service.assurer_email = assurer
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, id)
     feeds.record_change(session, actor, "assure", id, before, after)
-    return after
+    return _with_etag(after)
 
 
 @router.get("/audit", summary="The audit trail, newest first")

@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -14,13 +14,17 @@ from api.chat.fallback import degraded_messages
 from api.chat.rasa import AssistantUnavailable
 from api.chat.sessions import ChatSession, SessionStoreUnavailable, conversation_key, new_session_id
 from api.deps import SettingsDep
-from api.errors import ApiError, error_response
+from api.errors import ApiError, error_response, responses
 from directory.seed_schema import CONTROL_CHARACTERS
 
 log = logging.getLogger("signpost.gateway")
-router = APIRouter(prefix="/chat", tags=["Chat gateway"])
+# 403: the request came from a site not configured to embed the chat (api/middleware.py).
+router = APIRouter(prefix="/chat", tags=["Chat gateway"], responses=responses(403))
 
 SessionId = Annotated[str, Path(min_length=43, max_length=43, pattern=r"^[A-Za-z0-9_-]{43}$")]
+# C1 controls (terminal escapes such as CSI, NEL) have no place in a typed message; the
+# directional and zero-width marks that Arabic, Urdu and Punjabi writers use are kept.
+C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 PAYLOAD = re.compile(r"^/[a-z_]{1,60}(\{[^<>]{0,200}\})?$")
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 AreaId = Literal["leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"]
@@ -45,9 +49,42 @@ class ChatMessage(BaseModel):
             raise ValueError("send either text or a button payload")
         if self.payload is not None and not PAYLOAD.match(self.payload):
             raise ValueError("payload: not a button payload")
-        if self.text is not None and (CONTROL_CHARACTERS.search(self.text) or not self.text.strip()):
+        if self.text is not None and (CONTROL_CHARACTERS.search(self.text) or C1_CONTROLS.search(self.text)
+                                       or not self.text.strip()):
             raise ValueError("text: empty, or contains control characters")
         return self
+
+
+class Button(BaseModel):
+    title: str = Field(max_length=200)
+    payload: str = Field(max_length=300)
+
+
+class BotMessage(BaseModel):
+    """One of the assistant's messages. The widget shows `text` as text, never as markup."""
+
+    text: str
+    buttons: list[Button]
+    kind: str | None
+    services: list[dict] | None = None
+
+
+class Started(BaseModel):
+    session_id: str = Field(min_length=43, max_length=43)
+    expires_in: int
+    messages: list[BotMessage]
+    degraded: bool = Field(description="true when the assistant could not answer and the helplines stand in")
+
+
+class Replies(BaseModel):
+    messages: list[BotMessage]
+    degraded: bool
+
+
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}}
+MESSAGE_EXAMPLES = {"typed": {"value": {"text": "I think my ex is following me"}},
+                    "button": {"value": {"payload": "/disclose_stalking"}}}
+TOO_MANY = {429: {**responses(429)[429], "headers": RETRY_AFTER}}
 
 
 def _locale(session: ChatSession) -> str:
@@ -75,7 +112,8 @@ def _too_many(request: Request) -> JSONResponse:
     return response
 
 
-@router.post("/sessions", status_code=201, summary="Start a conversation")
+@router.post("/sessions", status_code=201, summary="Start a conversation", response_model=Started,
+             responses=TOO_MANY)
 async def start(request: Request, settings: SettingsDep, body: ChatStart | None = None) -> Response:
     if not _client_allowed(request):
         return _too_many(request)
@@ -95,8 +133,10 @@ async def start(request: Request, settings: SettingsDep, body: ChatStart | None 
     )
 
 
-@router.post("/sessions/{session_id}/messages", summary="Send a message or a button's payload")
-async def send(request: Request, session_id: SessionId, body: ChatMessage, settings: SettingsDep) -> Response:
+@router.post("/sessions/{session_id}/messages", summary="Send a message or a button's payload",
+             response_model=Replies, responses={**TOO_MANY, **responses(404)})
+async def send(request: Request, session_id: SessionId, body: Annotated[ChatMessage, Body(openapi_examples=MESSAGE_EXAMPLES)],
+               settings: SettingsDep) -> Response:
     try:
         session = request.app.state.chat_sessions.touch(session_id)
     except SessionStoreUnavailable:

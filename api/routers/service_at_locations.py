@@ -8,7 +8,7 @@ from directory.models import Attribute, Location, Service, ServiceAtLocation
 from directory.oruk import page_json, service_at_location_json
 
 from api.deps import SessionDep
-from api.errors import ApiError
+from api.errors import ApiError, responses
 from api.queries import ServiceQuery
 from api.service_filters import apply_service_filters, public_services
 
@@ -29,7 +29,8 @@ def _statement(query: ServiceQuery, session) -> object:
     return select(ServiceAtLocation).where(ServiceAtLocation.service_id.in_(services))
 
 
-@router.get("/service_at_locations", summary="Paginated list of services at locations (ORUK)")
+@router.get("/service_at_locations", summary="Paginated list of services at locations (ORUK)",
+            responses=responses(404))
 def list_service_at_locations(query: Annotated[ServiceQuery, Query()], session: SessionDep) -> dict:
     statement = _statement(query, session)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
@@ -40,7 +41,8 @@ def list_service_at_locations(query: Annotated[ServiceQuery, Query()], session: 
     return page_json([service_at_location_json(r) for r in rows], total, query.page, query.per_page)
 
 
-@router.get("/service_at_locations/{id}", summary="A service at a location, nested (ORUK)")
+@router.get("/service_at_locations/{id}", summary="A service at a location, nested (ORUK)",
+            responses=responses(404))
 def get_service_at_location(id: Annotated[str, Path(max_length=64)], session: SessionDep) -> dict:
     public_ids = public_services().with_only_columns(Service.id)
     row = session.scalar(

@@ -8,7 +8,7 @@ from directory.models import Attribute, Service, ServiceAtLocation
 from directory.oruk import page_json, service_json
 
 from api.deps import SessionDep
-from api.errors import ApiError
+from api.errors import ApiError, responses
 from api.queries import ServiceQuery
 from api.service_filters import apply_service_filters, public_services
 
@@ -27,7 +27,7 @@ FULL_SERVICE = (
 ServiceId = Annotated[str, Path(max_length=64)]
 
 
-@router.get("/services", summary="Paginated list of services (ORUK)")
+@router.get("/services", summary="Paginated list of services (ORUK)", responses=responses(404))
 def list_services(query: Annotated[ServiceQuery, Query()], session: SessionDep) -> dict:
     statement = apply_service_filters(public_services(), query, session)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
@@ -40,7 +40,7 @@ def list_services(query: Annotated[ServiceQuery, Query()], session: SessionDep) 
     return page_json([service_json(s, full=False) for s in services], total, query.page, query.per_page)
 
 
-@router.get("/services/{id}", summary="A fully nested service (ORUK)")
+@router.get("/services/{id}", summary="A fully nested service (ORUK)", responses=responses(404))
 def get_service(id: ServiceId, session: SessionDep) -> dict:
     service = session.scalar(public_services().where(Service.id == id).options(*FULL_SERVICE))
     if service is None:

@@ -7,13 +7,15 @@ from directory.fallback import national_helplines
 from directory.signpost import Person, service_answer, signpost
 
 from api.deps import SessionDep
+from api.errors import responses
 from api.places import area_json, local_authority_json, place_for
 from api.queries import SignpostQuery
 
 router = APIRouter(tags=["Signposting"])
 
 
-@router.get("/signpost", summary="Who can help with this, near here, now: the ordered answer")
+@router.get("/signpost", summary="Who can help with this, near here, now: the ordered answer",
+            responses=responses(404))
 def signpost_answer(query: Annotated[SignpostQuery, Query()], session: SessionDep, request: Request) -> dict:
     place = place_for(query.postcode, query.area)
     person = Person(age=query.age, gender=query.gender, lgbt=query.lgbt, language=query.language)

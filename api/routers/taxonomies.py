@@ -8,7 +8,7 @@ from directory.models import Taxonomy, TaxonomyTerm
 from directory.oruk import page_json, taxonomy_json, taxonomy_term_json
 
 from api.deps import SessionDep
-from api.errors import ApiError
+from api.errors import ApiError, responses
 from api.queries import PageQuery, TaxonomyTermQuery
 
 router = APIRouter(tags=["Open Referral UK"])
@@ -24,7 +24,7 @@ def list_taxonomies(query: Annotated[PageQuery, Query()], session: SessionDep) -
     return page_json([taxonomy_json(t) for t in rows], total, query.page, query.per_page)
 
 
-@router.get("/taxonomies/{id}", summary="A taxonomy with its terms (ORUK)")
+@router.get("/taxonomies/{id}", summary="A taxonomy with its terms (ORUK)", responses=responses(404))
 def get_taxonomy(id: Id, session: SessionDep) -> dict:
     taxonomy = session.scalar(
         select(Taxonomy).where(Taxonomy.id == id).options(selectinload(Taxonomy.terms).selectinload(TaxonomyTerm.taxonomy))
@@ -50,7 +50,8 @@ def list_taxonomy_terms(query: Annotated[TaxonomyTermQuery, Query()], session: S
     return page_json([taxonomy_term_json(t) for t in rows], total, query.page, query.per_page)
 
 
-@router.get("/taxonomy_terms/{id}", summary="A taxonomy term (ORUK); accepts the id or the term code")
+@router.get("/taxonomy_terms/{id}", summary="A taxonomy term (ORUK); accepts the id or the term code",
+            responses=responses(404))
 def get_taxonomy_term(id: Id, session: SessionDep) -> dict:
     term = session.scalar(
         select(TaxonomyTerm).where((TaxonomyTerm.id == id) | (TaxonomyTerm.code == id))
