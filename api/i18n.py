@@ -3,10 +3,12 @@ server uses (locales/<namespace>.<locale>.yml). python-i18n's settings are globa
 every lookup passes its locale explicitly."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import i18n as python_i18n
+import yaml
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LOCALE = "en"
@@ -14,6 +16,22 @@ DEFAULT_LOCALE = "en"
 
 def available_locales() -> list[str]:
     return sorted({path.name.split(".")[1] for path in LOCALES_DIR.glob("*.*.yml")} | {DEFAULT_LOCALE})
+
+
+@lru_cache(maxsize=1)
+def languages() -> dict[str, dict]:
+    """locales/languages.yml: each offered language's name in itself, direction, script,
+    translator and review state, in the order the pickers list them."""
+    document = yaml.safe_load((LOCALES_DIR / "languages.yml").read_text(encoding="utf-8"))
+    return dict(document["languages"])
+
+
+def offered_locale(code: str | None) -> str:
+    """The offered language for a BCP 47 code ("ur-PK" -> "ur"), or English."""
+    if not isinstance(code, str):
+        return DEFAULT_LOCALE
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in languages() else DEFAULT_LOCALE
 
 
 def configure(raise_on_missing: bool = False) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.dates import format_date
 from fastapi.templating import Jinja2Templates
 
-from api.i18n import translator
+from api.i18n import languages, translator
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.add_extension("jinja2.ext.do")
@@ -16,7 +16,7 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-BABEL_LOCALES = {"en": "en_GB"}  # British dates: 1 January 2023
+BABEL_LOCALES = {"en": "en_GB", "pa": "pa_Guru"}  # British dates: 1 January 2023; Punjabi in Gurmukhi
 PAGE_HEADERS = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
 
 
@@ -27,4 +27,6 @@ def page_context(locale: str = "en", **values) -> dict:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         return format_date(day, format="long", locale=BABEL_LOCALES.get(locale, locale.replace("-", "_")))
 
-    return {"t": translator(locale), "locale": locale, "dir": "ltr", "long_date": long_date, **values}
+    language = languages().get(locale) or languages()["en"]
+    return {"t": translator(locale), "locale": locale, "dir": language["direction"], "long_date": long_date,
+            "languages": languages(), "reviewed": bool(language["reviewed"]), **values}

@@ -17,19 +17,31 @@ from directory import geography
 from directory.signpost import CATEGORIES, NEEDS, Person, Place, service_answer, signpost
 
 from api.deps import SessionDep
+from api.i18n import DEFAULT_LOCALE, languages, translator
 from api.pages import PAGE_HEADERS, TEMPLATES, page_context
 
 router = APIRouter(prefix="/staff", tags=["Staff referral finder"], include_in_schema=False)
 GSS = re.compile(r"^[EWSN]\d{8}$")
 UUID = re.compile(r"^[0-9a-f-]{36}$")
+# ?lang=ur: the page in that language. Every link and form on the page carries it on.
+Lang = Annotated[str | None, Query(max_length=3, pattern=r"^[a-z]{2,3}$")]
 
 
-def _render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, template, page_context(**values), status_code=status_code,
-                                      headers=PAGE_HEADERS)
+def _locale(lang: str | None) -> str:
+    return lang if lang in languages() else DEFAULT_LOCALE
+
+
+def _render(request: Request, template: str, locale: str, keep: list[tuple[str, str]], status_code: int = 200,
+            **values) -> HTMLResponse:
+    """`keep`: the query this page was asked with, for the language picker to ask again."""
+    home = "/staff" if locale == DEFAULT_LOCALE else "/staff?" + urlencode({"lang": locale})
+    return TEMPLATES.TemplateResponse(request, template, page_context(locale, keep=keep, home=home, **values),
+                                      status_code=status_code, headers=PAGE_HEADERS)
 
 
 def _url(**params) -> str:
+    if params.get("lang") == DEFAULT_LOCALE:
+        params["lang"] = None
     return "/staff?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
@@ -45,7 +57,9 @@ def finder(
     age: Annotated[str | None, Query(max_length=3)] = None,
     gender: Annotated[str | None, Query(max_length=10)] = None,
     lgbt: Annotated[str | None, Query(max_length=5)] = None,
+    lang: Lang = None,
 ) -> Response:
+    locale = _locale(lang)
     form = {"area": area or "", "place": place or "", "la": la or "", "category": category or "",
             "need": need or "", "age": age or "", "gender": gender or "", "lgbt": lgbt == "on"}
     submitted = any(v for v in (area, place, la, category, need, age, gender, lgbt))
@@ -71,7 +85,8 @@ def finder(
 
     if place and place.strip():
         resolution = geography.resolve(place)
-        keep = {k: form[k] for k in ("category", "need", "age", "gender")} | {"lgbt": "on" if form["lgbt"] else None}
+        keep = ({k: form[k] for k in ("category", "need", "age", "gender")}
+                | {"lgbt": "on" if form["lgbt"] else None, "lang": locale})
         if resolution.status in ("resolved", "outside_pilot") and resolution.local_authority:
             return RedirectResponse(_url(la=resolution.local_authority.code, **keep), status_code=303)
         if resolution.status == "resolved" and resolution.area:
@@ -98,7 +113,7 @@ def finder(
         place_name = authority.name
     elif form["area"]:
         chosen_place = Place(status="resolved", area=geography.PILOT_AREAS[form["area"]])
-        place_name = chosen_place.area.name
+        place_name = translator(locale)(f"staff.areas.{form['area']}")
 
     results = None
     if form["category"] and not errors:
@@ -116,18 +131,24 @@ def finder(
             "need_missing_locally": bool(form["need"]) and not any(
                 s["group"] == "local" and form["need"] in s["needs"] for s in services),
         }
-    return _render(request, "staff.html", status_code=400 if errors and not candidates else 200,
+    query = [(k, v) for k, v in (("area", form["area"]), ("la", la if la and GSS.match(la) else ""),
+                                 ("category", form["category"]), ("need", form["need"]), ("age", form["age"]),
+                                 ("gender", form["gender"]), ("lgbt", "on" if form["lgbt"] else "")) if v]
+    return _render(request, "staff.html", locale, query, status_code=400 if errors and not candidates else 200,
                    form=form, errors=errors, candidates=candidates, results=results,
                    areas=list(geography.PILOT_AREAS), categories=CATEGORIES, needs=NEEDS)
 
 
 @router.get("/card", response_class=HTMLResponse)
 def referral_card(
-    request: Request, session: SessionDep, service: Annotated[list[str], Query(max_length=20)] = []
+    request: Request, session: SessionDep, service: Annotated[list[str], Query(max_length=20)] = [],
+    lang: Lang = None,
 ) -> Response:
+    locale = _locale(lang)
     wanted = [s for s in service if UUID.match(s)]
     published = {s.id: s for s in request.app.state.published.get(session)}
     now = dt.datetime.now(dt.UTC)
     chosen = [service_answer(published[s], "local", now) for s in dict.fromkeys(wanted) if s in published]
-    return _render(request, "card.html", status_code=200 if chosen else 400, services=chosen,
+    return _render(request, "card.html", locale, [("service", s["id"]) for s in chosen],
+                   status_code=200 if chosen else 400, services=chosen,
                    today=dt.date.today().isoformat())

@@ -644,7 +644,7 @@ def test_language_sets_lang_and_direction(page: Page, base: str, harness: Harnes
     root = page.locator("aside.sp")
     expect(root).to_have_attribute("lang", "ur")
     expect(root).to_have_attribute("dir", "rtl")
-    launcher(page).click()
+    page.get_by_role("button", name="مدد حاصل کریں").click()  # "Get support", in Urdu
     wait_for(lambda: bool(events(harness, "start")))
     assert events(harness, "start")[0]["language"] == "ur"
 

@@ -1,19 +1,24 @@
 /* Signpost chat widget. Plain ES2017, no build step, no globals.
  *
  * Embed: <script src="https://<api>/widget/signpost.js" data-area="warwickshire" async></script>
- * Optional: data-language, data-colour, data-text-colour, data-exit-url, data-position (left|right).
+ * Optional: data-language (the default; people can pick another), data-colour, data-text-colour,
+ * data-exit-url, data-position (left|right).
  *
  * It leaves no trace: no cookies, localStorage or IndexedDB; the live conversation sits in
  * sessionStorage (so a reload in the same tab continues) and is wiped by Exit and End chat.
  * It never touches the host page's title, address or history, except that Exit replaces the
  * page with location.replace. Server text is only ever set as text, never as HTML.
  *
- * The gateway serving this file replaces the two placeholders below with JSON: the locale's
- * strings (locales/widget.<locale>.yml) and the national helplines (actions/data/). */
+ * The gateway serving this file replaces the placeholders below with JSON: the English
+ * strings (locales/widget.en.yml), the national helplines (actions/data/) and the offered
+ * languages (locales/languages.yml). Another language's strings are fetched from
+ * /widget/strings/<code>.json before the widget appears; English stays as the fallback, so
+ * the widget and its quick exit work with no network. */
 (() => {
   'use strict';
   const STRINGS = /*SIGNPOST_STRINGS*/{};
   const HELPLINES = /*SIGNPOST_NATIONAL_HELPLINES*/[];
+  const LANGUAGES = /*SIGNPOST_LANGUAGES*/[]; // [code, name in itself, direction]
 
   const script = document.currentScript || document.querySelector('script[src*="/widget/signpost.js"]');
   if (!script) return;
@@ -26,7 +31,6 @@
   const DEFAULT_EXIT = 'https://www.bbc.co.uk/weather';
   const DEFAULT_COLOUR = '#5f2d91';
   const SAFETY_URL = 'https://www.nationaldahelpline.org.uk/';
-  const RTL = ['ar', 'ur', 'fa', 'he', 'ps', 'ckb', 'yi'];
   const HEADLINE_CATEGORIES = ['domestic_abuse', 'sexual_violence', 'stalking', 'honour_based_abuse', 'fgm'];
 
   // ---- configuration, from data attributes only ----
@@ -39,8 +43,11 @@
     }
   };
   const area = /^[a-z][a-z-]{0,62}$/.test(data.area || '') ? data.area : null;
-  const language = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(data.language || '') ? data.language : 'en';
-  const dir = RTL.includes(language.split('-')[0]) ? 'rtl' : 'ltr';
+  const offered = (code) => LANGUAGES.find((l) => l[0] === String(code || '').split('-')[0].toLowerCase());
+  const dirOf = (code) => (offered(code) || [0, 0, 'ltr'])[2];
+  let language = 'en'; // chosen at the start, below
+  let words = STRINGS;
+  let reviewed = true;
   const exitUrl = (data.exitUrl && httpUrl(data.exitUrl)) || DEFAULT_EXIT;
   const councilUrl = (data.councilUrl && httpUrl(data.councilUrl)) || null;
   const position = data.position === 'left' ? 'left' : 'right';
@@ -74,7 +81,7 @@
 
   // ---- words ----
   const t = (key, values) => {
-    const s = STRINGS[key];
+    const s = typeof words[key] === 'string' ? words[key] : STRINGS[key];
     if (typeof s !== 'string') return key;
     return s.replace(/%\{(\w+)\}/g, (m, name) => (values && name in values ? String(values[name]) : m));
   };
@@ -159,7 +166,8 @@
     const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     try {
       const response = await fetch(url, {
-        method, signal: controller.signal, credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
+        method, signal: controller.signal, credentials: 'omit', referrerPolicy: 'no-referrer',
+        cache: method === 'GET' ? 'default' : 'no-store',
         headers: body ? {'Content-Type': 'application/json'} : {}, body: body ? JSON.stringify(body) : undefined,
       });
       let json = null;
@@ -362,6 +370,29 @@
     (window.matchMedia && matchMedia('(pointer: coarse)').matches ? w.log : w.input).focus();
   };
 
+  // ---- language ----
+  // Another language's words, or English when they cannot be fetched: never no widget.
+  const loadWords = async (code) => {
+    words = STRINGS;
+    reviewed = true;
+    if (code === 'en') return code;
+    const r = await call('GET', api + '/widget/strings/' + code + '.json');
+    if (r.status !== 200 || !r.data || typeof r.data.strings !== 'object') return 'en';
+    words = r.data.strings;
+    reviewed = r.data.reviewed !== false;
+    return code;
+  };
+  // A new conversation in the chosen language; the current one is deleted, as End chat does.
+  const changeLanguage = async (code) => {
+    if (!offered(code) || code === language) return;
+    const id = w && w.id;
+    if (id) fetch(sessionPath(id), {method: 'DELETE', keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer'}).catch(() => {});
+    wipe();
+    language = await loadWords(code);
+    mount();
+    openPanel();
+  };
+
   // ---- open, close, end ----
   const openPanel = () => {
     w.panel.hidden = false;
@@ -513,6 +544,13 @@
     const bar = h('div', {class: 'sp-bar'}, exitButton(), launcher);
     const title = h('h2', {class: 'sp-title', id: 'sp-title', tabindex: '-1'}, t('title'));
     const notice = h('p', {class: 'sp-notice'}, t('history_notice') + ' ', externalLink(SAFETY_URL, t('history_link')));
+    const picker = h('select', {class: 'sp-select', id: 'sp-language'},
+      ...LANGUAGES.map((l) => h('option', {value: l[0], lang: l[0], dir: l[2], selected: l[0] === language}, l[1])));
+    const languages = h('div', {class: 'sp-languages'},
+      h('label', {class: 'sp-label', for: 'sp-language'}, t('language_label'), language === 'en' ? null : h('span', {lang: 'en'}, ' (Language)')),
+      h('div', {class: 'sp-row'}, picker,
+        h('button', {type: 'button', class: 'sp-button sp-secondary', onclick: () => changeLanguage(picker.value)}, t('language_change'))),
+      reviewed ? null : h('p', {class: 'sp-unreviewed'}, t('unreviewed')));
     const log = h('div', {class: 'sp-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
       'aria-label': t('log_label'), tabindex: '0'});
     const status = h('p', {class: 'sp-status', 'aria-hidden': 'true', hidden: true}, t('replying'));
@@ -538,9 +576,9 @@
     const panel = h('div', {class: 'sp-panel', id: 'sp-panel', hidden: true},
       h('div', {class: 'sp-head'}, title, exitButton(),
         h('button', {type: 'button', class: 'sp-button sp-secondary', onclick: closePanel}, t('close'))),
-      notice, log, status, form, h('div', {class: 'sp-foot'}, endButton, confirm), goodbye);
+      notice, languages, log, status, form, h('div', {class: 'sp-foot'}, endButton, confirm), goodbye);
     const progress = h('p', {class: 'sp-vh', 'aria-live': 'polite'});
-    const root = h('aside', {class: 'sp sp-' + position, lang: language, dir, 'aria-label': t('region_label')},
+    const root = h('aside', {class: 'sp sp-' + position, lang: language, dir: dirOf(language), 'aria-label': t('region_label')},
       bar, panel, progress);
     root.style.setProperty('--sp-primary', primary);
     root.style.setProperty('--sp-on-primary', onPrimary);
@@ -577,6 +615,11 @@
     document.body.append(host);
   }
 
-  if (document.body) mount();
-  else document.addEventListener('DOMContentLoaded', mount);
+  // The person's own pick in this tab, else the page's default, else English.
+  const start = async () => {
+    language = await loadWords((offered((stored() || {}).language) || offered(data.language) || ['en'])[0]);
+    mount();
+  };
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start);
 })();

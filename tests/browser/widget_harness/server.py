@@ -42,6 +42,8 @@ HERE = Path(__file__).resolve().parent
 
 HELPLINES_PLACEHOLDER = "/*SIGNPOST_NATIONAL_HELPLINES*/[]"
 STRINGS_PLACEHOLDER = "/*SIGNPOST_STRINGS*/{}"
+LANGUAGES_PLACEHOLDER = "/*SIGNPOST_LANGUAGES*/[]"
+STRINGS_PATH = re.compile(r"^/widget/strings/([a-z]{2,3})\.json$")
 PAGE_CSP = ("default-src 'none'; style-src 'self'{extra}; script-src 'self'{extra}; img-src 'self'; "
             "connect-src 'self'{extra}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 AREAS = {"warwickshire", "derby-derbyshire", "leicester-leicestershire-rutland"}
@@ -67,8 +69,23 @@ def t(key: str, **values: Any) -> str:
     return re.sub(r"%\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), node)
 
 
-def widget_strings() -> dict:
-    return {k: v for k, v in _namespace("widget").items() if k != "pages"}
+def widget_strings(locale: str = "en") -> dict:
+    if locale == "en":
+        return {k: v for k, v in _namespace("widget").items() if k != "pages"}
+    document = yaml.safe_load((LOCALES / f"widget.{locale}.yml").read_text(encoding="utf-8"))
+    return {k: v for k, v in document[locale].items() if k != "pages"}
+
+
+def languages() -> dict:
+    return yaml.safe_load((LOCALES / "languages.yml").read_text(encoding="utf-8"))["languages"]
+
+
+def catalogue(locale: str) -> dict | None:
+    meta = languages().get(locale)
+    if meta is None:
+        return None
+    return {"language": locale, "direction": meta["direction"], "reviewed": bool(meta["reviewed"]),
+            "strings": widget_strings(locale)}
 
 
 def national_helplines() -> list[dict]:
@@ -79,8 +96,11 @@ def widget_script() -> str:
     script = (WIDGET / "signpost.js").read_text(encoding="utf-8")
     helplines = json.dumps(national_helplines(), ensure_ascii=False).replace("</", "<\\/")
     strings = json.dumps(widget_strings(), ensure_ascii=False).replace("</", "<\\/")
-    assert HELPLINES_PLACEHOLDER in script and STRINGS_PLACEHOLDER in script, "placeholders missing from signpost.js"
-    return script.replace(HELPLINES_PLACEHOLDER, helplines).replace(STRINGS_PLACEHOLDER, strings)
+    offered = json.dumps([[code, m["name"], m["direction"]] for code, m in languages().items()], ensure_ascii=False)
+    assert all(p in script for p in (HELPLINES_PLACEHOLDER, STRINGS_PLACEHOLDER, LANGUAGES_PLACEHOLDER)), \
+        "placeholders missing from signpost.js"
+    return (script.replace(HELPLINES_PLACEHOLDER, helplines).replace(STRINGS_PLACEHOLDER, strings)
+            .replace(LANGUAGES_PLACEHOLDER, offered))
 
 
 # ---- canned conversation ----
@@ -212,6 +232,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/widget/signpost.js":
             self._send(200, widget_script().encode(), "text/javascript; charset=utf-8",
                        {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"})
+        elif (match := STRINGS_PATH.match(path)) and (found := catalogue(match.group(1))) is not None:
+            self.server.gateway.record("strings", None, language=match.group(1))
+            self._json(200, found, {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"})
         elif path == "/widget/signpost.css":
             self._send(200, (WIDGET / "signpost.css").read_bytes(), "text/css; charset=utf-8",
                        {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"})
