@@ -53,6 +53,27 @@ class CategoryAnswer:
     category: str
     services: List[dict]
     place_name: Optional[str]
+    # For the commissioners' counts (docs/insights.md): a pilot area, "outside" or "unknown".
+    insight_area: str = "unknown"
+    pilot_place_known: bool = False
+
+
+PILOT_AREA_IDS = {"leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"}
+
+
+def outcome_mark(answer: CategoryAnswer) -> dict:
+    """What the chat gateway counts for an answer, and takes out before the browser sees
+    it: the kind of abuse, the area no finer than a pilot area, and the outcome."""
+    if any(service.get("scope") == "local" for service in answer.services):
+        outcome = "signposted_locally"
+    elif answer.pilot_place_known:
+        outcome = "no_local_service"
+    else:
+        outcome = "national_only"
+    mark = {"category": answer.category, "area": answer.insight_area, "outcome": outcome}
+    if getattr(answer, "from_bundle", False):
+        mark["from_bundle"] = True
+    return mark
 
 
 def person_from_slots(slots: Dict[Text, Any]) -> Person:
@@ -104,12 +125,22 @@ async def find_services(category: str, slots: Dict[Text, Any]) -> CategoryAnswer
                 or slots.get("area_name")
                 or (answer.get("area") or {}).get("name")
             )
-        return CategoryAnswer(category, answer["services"], place_name)
+        area_id = (answer.get("area") or {}).get("id")
+        if area_id in PILOT_AREA_IDS:
+            insight_area = area_id
+        else:
+            insight_area = "outside" if answer.get("area_status") == "outside_pilot" else "unknown"
+        return CategoryAnswer(
+            category, answer["services"], place_name, insight_area, area_id in PILOT_AREA_IDS
+        )
     logger.info("signpost.answered_from_bundle")
     services = national_helplines.for_category(
         category, gender=person.gender, lgbt=person.lgbt, age=person.age, need=need
     )
-    return CategoryAnswer(category, services, None)
+    area = slots.get("area")
+    return CategoryAnswer(
+        category, services, None, area if area in PILOT_AREA_IDS | {"outside"} else "unknown"
+    )
 
 
 def more_buttons(categories: List[str], locale: str) -> List[dict]:
@@ -146,7 +177,9 @@ def say_services(
     fresh = [s for s in answer.services if _service_key(s) not in shown]
     chosen = fresh[:MAX_SERVICES_PER_CATEGORY]
     shown.update(_service_key(s) for s in chosen)
-    dispatcher.utter_message(json_message=services_message(heading, chosen, locale))
+    message = services_message(heading, chosen, locale)
+    message["signpost_outcome"] = outcome_mark(answer)
+    dispatcher.utter_message(json_message=message)
 
 
 class ActionSignpost(Action):

@@ -28,6 +28,9 @@ from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
 from api.chat.sessions import MemorySessionStore, RedisSessionStore
 from api.routers import admin, areas, chat, meta, service_at_locations, services, signpost, staff, taxonomies, widget
+from api.routers import insights, metrics as metrics_router
+from api.insights.gateway import install as install_insights
+from api.metrics import MetricsMiddleware
 from api.settings import Settings, get_settings
 
 log = structlog.get_logger("signpost.api")
@@ -67,8 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rest_seconds=settings.rasa_rest_seconds,
         )
         await run_in_threadpool(geography.warm_up)
+        insight_sweep = install_insights(app, settings, sessions, getattr(app.state.chat_sessions, "redis", None))
         log.info("started", environment=settings.environment)
         yield
+        insight_sweep.cancel()
         await app.state.assistant.close()
         engine.dispose()
 
@@ -95,7 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.chat_rate_limit_session, settings.chat_rate_limit_client, secret, settings.redis_url
     )
     errors.install(app)
-    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, staff, chat, widget):
+    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, staff, chat, widget,
+                   insights, metrics_router):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
@@ -106,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Behind a TLS-terminating proxy the scheme we see is http: accept our public origin too.
         chat_origins=[*settings.partner_origins, settings.public_base_url],
     )
+    app.add_middleware(MetricsMiddleware)
     return app
 
 

@@ -89,8 +89,11 @@ class SignpostMiddleware:
                 return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                existing = {name.lower() for name, _ in message.get("headers", [])}
+                existing = {name.lower(): value for name, value in message.get("headers", [])}
                 extra = [(n, v) for n, v in (*cors, *SECURITY_HEADERS) if n not in existing]
+                if b"frame-ancestors 'none'" not in existing.get(b"content-security-policy", b"frame-ancestors 'none'"):
+                    # A page that partners may frame (its own CSP says who): DENY would contradict it.
+                    extra = [(n, v) for n, v in extra if n != b"x-frame-options"]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     partner_origins: list[str] = []
     redis_url: str | None = None
     council_url: str = "https://www.gov.uk/find-local-council"
+    # Commissioner insights (docs/insights.md): how often to look for conversations that expired unanswered.
+    insights_sweep_seconds: float = Field(default=60.0, gt=0, le=3600)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

@@ -349,3 +349,49 @@ class DirectoryRevision(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC)
     )
+
+
+class InsightArea(str, enum.Enum):
+    """Where a count belongs: a pilot area, or no finer than "outside" or "unknown"."""
+
+    leicester_leicestershire_rutland = "leicester-leicestershire-rutland"
+    derby_derbyshire = "derby-derbyshire"
+    warwickshire = "warwickshire"
+    outside = "outside"
+    unknown = "unknown"
+
+
+class InsightCategory(str, enum.Enum):
+    domestic_abuse = "domestic_abuse"
+    sexual_violence = "sexual_violence"
+    stalking = "stalking"
+    fgm = "fgm"
+    honour_based_abuse = "honour_based_abuse"
+    forced_marriage = "forced_marriage"
+    # Outcomes the gateway sees (danger, quick exit, leaving) are not tied to a kind of abuse.
+    not_recorded = "not_recorded"
+
+
+class InsightOutcome(str, enum.Enum):
+    signposted_locally = "signposted_locally"
+    national_only = "national_only"
+    no_local_service = "no_local_service"
+    danger_guidance_shown = "danger_guidance_shown"
+    quick_exit_used = "quick_exit_used"
+    left_before_answer = "left_before_answer"
+
+
+class InsightCount(Base):
+    """Commissioner insights (docs/insights.md): how many times an outcome happened, per UTC
+    day, area and category. Only these five columns, incremented where the outcome happens;
+    no conversation, text, postcode or time of day is ever stored."""
+
+    __tablename__ = "insight_count"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    area: Mapped[InsightArea] = mapped_column(_enum(InsightArea, "insight_area"), primary_key=True)
+    category: Mapped[InsightCategory] = mapped_column(
+        _enum(InsightCategory, "insight_category"), primary_key=True
+    )
+    outcome: Mapped[InsightOutcome] = mapped_column(_enum(InsightOutcome, "insight_outcome"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

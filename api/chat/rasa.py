@@ -41,6 +41,9 @@ def normalise(raw: Any) -> list[dict]:
             message: dict[str, Any] = {"text": text or "", "buttons": buttons, "kind": kind}
             if services is not None:
                 message["services"] = services
+            if isinstance(custom.get("signpost_outcome"), dict):
+                # For the insights count; the chat router takes it out before the browser sees it.
+                message["outcome"] = custom["signpost_outcome"]
             messages.append(message)
     if not messages:
         raise AssistantUnavailable("no messages")

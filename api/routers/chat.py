@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -14,6 +14,7 @@ from api.chat.fallback import degraded_messages
 from api.chat.rasa import AssistantUnavailable
 from api.chat.sessions import ChatSession, SessionStoreUnavailable, conversation_key, new_session_id
 from api.deps import SettingsDep
+from api.insights.gateway import after_end, after_reply, after_start
 from api.errors import ApiError, error_response, responses
 from directory.seed_schema import CONTROL_CHARACTERS
 
@@ -130,6 +131,7 @@ async def start(request: Request, settings: SettingsDep, body: ChatStart | None 
         status_code=201,
         content={"session_id": session_id, "expires_in": settings.chat_session_ttl_seconds,
                  "messages": messages, "degraded": degraded},
+        background=after_start(request, conversation_key(session_id, request.app.state.session_secret), session.area),
     )
 
 
@@ -152,23 +154,29 @@ async def send(request: Request, session_id: SessionId, body: Annotated[ChatMess
     if not request.app.state.rate_limits.allow_session(conversation) or not _client_allowed(request):
         return _too_many(request)
     messages, degraded = await _ask(request, session_id, session, body.text if body.text is not None else body.payload)
-    return JSONResponse({"messages": messages, "degraded": degraded})
+    counting = after_reply(request, conversation, session.area, messages, degraded)
+    return JSONResponse({"messages": messages, "degraded": degraded}, background=counting)
 
 
-async def _end(request: Request, session_id: str) -> Response:
+# The widget's quick exit marks its beacon ?exit=quick, to be counted (docs/insights.md).
+QuickExit = Annotated[Literal["quick"] | None, Query(alias="exit")]
+
+
+async def _end(request: Request, session_id: str, reason: str | None = None) -> Response:
     try:
         request.app.state.chat_sessions.end(session_id)
     except SessionStoreUnavailable:
         log.warning("session_store_unavailable")  # it expires there on its own; Rasa is still asked
-    await request.app.state.assistant.end(conversation_key(session_id, request.app.state.session_secret))
-    return Response(status_code=204)
+    conversation = conversation_key(session_id, request.app.state.session_secret)
+    await request.app.state.assistant.end(conversation)
+    return Response(status_code=204, background=after_end(request, conversation, reason == "quick"))
 
 
 @router.delete("/sessions/{session_id}", status_code=204, summary="End a conversation and delete it")
-async def end(request: Request, session_id: SessionId) -> Response:
-    return await _end(request, session_id)
+async def end(request: Request, session_id: SessionId, reason: QuickExit = None) -> Response:
+    return await _end(request, session_id, reason)
 
 
 @router.post("/sessions/{session_id}/end", status_code=204, summary="The same, for navigator.sendBeacon")
-async def end_by_beacon(request: Request, session_id: SessionId) -> Response:
-    return await _end(request, session_id)
+async def end_by_beacon(request: Request, session_id: SessionId, reason: QuickExit = None) -> Response:
+    return await _end(request, session_id, reason)

@@ -183,10 +183,10 @@
   };
   // Quick exit must reach the server even as the page goes: a beacon (POST .../end) and a
   // keepalive DELETE; either is enough.
-  const endOnServer = (id) => {
+  const endOnServer = (id, quick) => {
     if (!id) return;
     try {
-      if (navigator.sendBeacon) navigator.sendBeacon(sessionPath(id) + '/end');
+      if (navigator.sendBeacon) navigator.sendBeacon(sessionPath(id) + '/end' + (quick ? '?exit=quick' : ''));
     } catch (e) { /* blocked */ }
     try {
       fetch(sessionPath(id), {method: 'DELETE', keepalive: true, credentials: 'omit', referrerPolicy: 'no-referrer'})
@@ -468,7 +468,7 @@
     const saved = stored();
     const id = (w && w.id) || (saved && saved.id);
     wipe();
-    endOnServer(id);
+    endOnServer(id, 1);
     location.replace(exitUrl);
   };
 

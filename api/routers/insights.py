@@ -1,0 +1,132 @@
+"""Commissioner insights (docs/insights.md): the page, and CSV/JSON exports.
+
+Behind the directory's write key. A link cannot carry a header, and a key must never sit
+in an address, a cookie or a log, so:
+- the page is a POST form: GET /insights asks for the key, POST /insights answers with
+  the figures (the key travels in the form body and comes back only in the page's own
+  forms, on a page marked no-store);
+- scripts use GET /insights/export.csv or .json with `Authorization: Bearer <key>`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Annotated, Literal
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from directory.models import InsightArea, InsightOutcome
+
+from api.deps import SettingsDep
+from api.errors import ApiError
+from api.insights import charts, publish
+from api.pages import PAGE_HEADERS, TEMPLATES, page_context
+from api.settings import Settings
+
+router = APIRouter(prefix="/insights", tags=["Commissioner insights"])
+MAX_FORM_BYTES = 4096
+
+
+class InsightQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first_week: dt.date | None = Field(None, alias="from")
+    last_week: dt.date | None = Field(None, alias="to")
+    area: InsightArea | None = None
+
+
+class InsightForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(max_length=512)
+    first_week: dt.date | None = None
+    last_week: dt.date | None = None
+    area: InsightArea | None = None
+    format: Literal["page", "csv", "json"] = "page"
+
+
+def key_matches(settings: Settings, offered: str | None) -> bool:
+    expected = settings.admin_api_key.get_secret_value().encode()
+    return bool(offered) and hmac.compare_digest(offered.encode(), expected)
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _summary(request: Request, first: dt.date | None, last: dt.date | None, area: InsightArea | None):
+    chosen = publish.selection(_today(), first, last, area)
+    with request.app.state.sessionmaker.begin() as session:
+        return publish.summarise(session, chosen)
+
+
+def _download(summary: publish.Summary, kind: Literal["csv", "json"]) -> Response:
+    chosen = summary.selection
+    name = f"signpost-insights-{chosen.first_week}-to-{chosen.last_week}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    if kind == "csv":
+        return Response(publish.as_csv(summary), media_type="text/csv; charset=utf-8", headers=headers)
+    return JSONResponse(publish.as_json(summary), headers=headers)
+
+
+def _render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, template, page_context(**values), status_code=status_code,
+                                      headers=PAGE_HEADERS)
+
+
+def _week_choices() -> list[dt.date]:
+    newest = publish.last_published_week(_today())
+    return [newest - dt.timedelta(weeks=i) for i in range(publish.MAX_WEEKS)]
+
+
+def _bearer(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+@router.get("", response_class=HTMLResponse, include_in_schema=False)
+def sign_in(request: Request) -> Response:
+    return _render(request, "insights_sign_in.html")
+
+
+@router.post("", response_class=HTMLResponse, include_in_schema=False)
+async def insights_page(request: Request, settings: SettingsDep) -> Response:
+    body = await request.body()
+    fields = {name: values[0] for name, values in parse_qs(body.decode("utf-8", "replace")[:MAX_FORM_BYTES]).items()
+              if values and values[0] != ""}
+    try:
+        form = InsightForm.model_validate(fields)
+    except ValidationError:
+        return _render(request, "insights_sign_in.html", status_code=400, error="insights.errors.form")
+    if not key_matches(settings, form.key):
+        return _render(request, "insights_sign_in.html", status_code=401, error="insights.errors.key")
+    summary = _summary(request, form.first_week, form.last_week, form.area)
+    if form.format != "page":
+        return _download(summary, form.format)
+    outcomes = list(InsightOutcome)
+    return _render(
+        request, "insights.html", key=form.key, summary=summary, outcomes=outcomes,
+        areas=list(InsightArea), weeks=_week_choices(),
+        charts=[(outcome, charts.bar_chart(summary.weekly(outcome))) for outcome in outcomes],
+        weekly=[(week, {o: dict(summary.weekly(o))[week] for o in outcomes}) for week in summary.selection.weeks],
+    )
+
+
+def _export(request: Request, settings: Settings, authorization: str | None, query: InsightQuery,
+            kind: Literal["csv", "json"]) -> Response:
+    if not key_matches(settings, _bearer(authorization)):
+        raise ApiError(401, "unauthorised", "Send the commissioners' key as `Authorization: Bearer <key>`.")
+    return _download(_summary(request, query.first_week, query.last_week, query.area), kind)
+
+
+@router.get("/export.csv", summary="The published weekly cells as CSV (small numbers suppressed)")
+def export_csv(request: Request, settings: SettingsDep, query: Annotated[InsightQuery, Query()],
+               authorization: Annotated[str | None, Header(max_length=600)] = None) -> Response:
+    return _export(request, settings, authorization, query, "csv")
+
+
+@router.get("/export.json", summary="The published weekly cells as JSON (small numbers suppressed)")
+def export_json(request: Request, settings: SettingsDep, query: Annotated[InsightQuery, Query()],
+                authorization: Annotated[str | None, Header(max_length=600)] = None) -> Response:
+    return _export(request, settings, authorization, query, "json")
