@@ -59,8 +59,9 @@ def bar_chart(series: list[tuple[dt.date, int]]) -> BarChart:
         bars.append(Bar(x=round(LEFT + index * slot + slot * 0.15, 1), y=round(TOP + plot_height - height, 1),
                         width=round(slot * 0.7, 1), height=round(height, 1), label=week.strftime("%-d %b"),
                         value=value))
-    ticks = [Tick(y=round(TOP + plot_height - plot_height * step / 4, 1), label=str(top * step // 4))
-             for step in range(5)]
+    # Five steps, so every tick is a whole number for tops of 5, 10, 20, 50, 100...
+    ticks = [Tick(y=round(TOP + plot_height - plot_height * step / 5, 1), label=str(top * step // 5))
+             for step in range(6)]
     # At most about eight dates under the axis, so they never overlap.
     every = max(1, math.ceil(len(series) / 8))
     x_labels = [(round(bar.x + bar.width / 2, 1), bar.label) for i, bar in enumerate(bars) if i % every == 0]

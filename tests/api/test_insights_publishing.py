@@ -192,3 +192,12 @@ def test_prometheus_metrics_need_the_key_and_hold_counts_and_latencies_only(figu
     assert 'route="/insights/export.{kind}"' not in response.text  # route templates, never raw paths
     for sensitive in [*(a.value for a in A), *(c.value for c in C), *(o.value for o in O)]:
         assert sensitive not in response.text
+
+
+def test_chart_axes_have_whole_numbers_and_bars_in_proportion():
+    from api.insights.charts import bar_chart
+
+    chart = bar_chart([(W1, 30), (W2, 0), (W3, 85)])
+    assert [tick.label for tick in chart.ticks] == ["0", "20", "40", "60", "80", "100"]
+    tallest = max(bar.height for bar in chart.bars)
+    assert [round(bar.height / tallest, 2) for bar in chart.bars] == [0.35, 0.0, 1.0]

@@ -114,3 +114,10 @@ def test_the_filters_keep_working_from_the_keyboard(page: Page, insights_server:
     path = Path(download.value.path())
     assert path.read_text().startswith("week_starting,area,category,outcome,count\n")
     assert ",warwickshire," in path.read_text() and ",derby-derbyshire," not in path.read_text()
+
+
+def test_the_page_reflows_on_a_small_phone(phone: Page, insights_server: str):
+    sign_in(phone, insights_server)
+    # Nothing but the scrollable tables is wider than the screen (WCAG 1.4.10 reflow).
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(phone) == []
