@@ -56,6 +56,8 @@ class CategoryAnswer:
     # For the commissioners' counts (docs/insights.md): a pilot area, "outside" or "unknown".
     insight_area: str = "unknown"
     pilot_place_known: bool = False
+    # The directory could not be reached: the bundled national lines stand in.
+    from_bundle: bool = False
 
 
 PILOT_AREA_IDS = {"leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"}
@@ -139,7 +141,11 @@ async def find_services(category: str, slots: Dict[Text, Any]) -> CategoryAnswer
     )
     area = slots.get("area")
     return CategoryAnswer(
-        category, services, None, area if area in PILOT_AREA_IDS | {"outside"} else "unknown"
+        category,
+        services,
+        None,
+        area if area in PILOT_AREA_IDS | {"outside"} else "unknown",
+        from_bundle=True,
     )
 
 
@@ -197,6 +203,10 @@ class ActionSignpost(Action):
         answers = await asyncio.gather(*(find_services(c, slots) for c in to_answer))
 
         shown: set = set()
+        if any(answer.from_bundle for answer in answers):
+            # Something is wrong behind the scenes: as the gateway does when the assistant
+            # cannot answer, the emergency guidance comes before the national lines.
+            dispatcher.utter_message(response="utter_emergency_guidance")
         for answer in answers:
             if answer.category == "sexual_violence":
                 recent = slots.get("recent_assault")

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from directory import geography
 from directory.db import make_engine, make_sessionmaker
 from directory.loader import directory_is_empty, load_seed, load_taxonomy, read_taxonomy
-from directory.migrate import upgrade_to_head
+from directory.migrate import one_process_at_a_time, upgrade_to_head
 from directory.snapshot import PublishedServices
 
 from api import errors, i18n
@@ -44,15 +44,16 @@ def _ensure_sqlite_directory(url: str) -> None:
 def prepare_database(settings: Settings):
     _ensure_sqlite_directory(settings.database_url)
     engine = make_engine(settings.database_url)
-    upgrade_to_head(engine)
     sessions = make_sessionmaker(engine)
-    with sessions.begin() as session:
-        # The vocabulary is part of the product, so it is refreshed on every start;
-        # services are only seeded into an empty directory.
-        load_taxonomy(session, read_taxonomy())
-        if settings.load_seed_on_empty and directory_is_empty(session):
-            added = load_seed(session)
-            log.info("seed_loaded", services=added)
+    with one_process_at_a_time(engine):
+        upgrade_to_head(engine)
+        with sessions.begin() as session:
+            # The vocabulary is part of the product, so it is refreshed on every start;
+            # services are only seeded into an empty directory.
+            load_taxonomy(session, read_taxonomy())
+            if settings.load_seed_on_empty and directory_is_empty(session):
+                added = load_seed(session)
+                log.info("seed_loaded", services=added)
     return engine, sessions
 
 

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     rasa_rest_seconds: float = Field(default=5.0, ge=0, le=300)
     channel_token: SecretStr = SecretStr(DEVELOPMENT_CHANNEL_TOKEN)
     session_secret: SecretStr = SecretStr(DEVELOPMENT_SESSION_SECRET)
-    chat_session_ttl_seconds: int = Field(default=1800, ge=60, le=24 * 3600)
+    chat_session_ttl_seconds: int = Field(default=1800, ge=10, le=24 * 3600)
     chat_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     chat_max_message_chars: int = Field(default=1000, ge=10, le=5000)
     chat_rate_limit_session: str = "30/minute"

@@ -4,19 +4,24 @@ The directory is small and changes rarely, while /signpost is asked constantly; 
 and hydrating every service on each request cost far more than ranking them. Each
 request now costs one single-row query; any write anywhere (another replica included)
 bumps the revision in the same transaction and every process reloads on its next request.
+When the database cannot be reached, the last snapshot goes on being served: people keep
+getting their local services through an outage.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from directory.models import Attribute, DirectoryRevision, Service, ServiceStatus
 
 REVISION_ROW = 1
+log = logging.getLogger("signpost.directory")
 
 
 def bump_revision(session: Session) -> None:
@@ -48,7 +53,13 @@ class PublishedServices:
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> tuple[Service, ...]:
-        revision = current_revision(session)
+        try:
+            revision = current_revision(session)
+        except OperationalError:
+            if self._snapshot is None:
+                raise
+            log.warning("directory_unreachable serving=last_snapshot")
+            return self._snapshot.services
         snapshot = self._snapshot
         if snapshot is not None and snapshot.revision == revision:
             return snapshot.services

@@ -9,7 +9,7 @@ bash scripts/setup.sh
 section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 section "static checks"
-.venv/bin/ruff check --select F,E9 api directory scripts tests/api tests/browser tests/stack
+.venv/bin/ruff check --select F,E9 api directory scripts tests/api tests/browser tests/stack tests/production
 .venv/bin/python -m directory.fallback --check
 
 section "directory and API on SQLite"
@@ -26,3 +26,6 @@ bash scripts/test-bot.sh
 
 section "the whole stack: gateway, Rasa, action server, directory, Redis, Chromium"
 .venv/bin/python -m pytest tests/stack -q -p no:cacheprovider
+
+section "the production shape: PostgreSQL, Redis, two Rasa replicas, two API processes, and faults"
+.venv/bin/python -m pytest tests/production -q -p no:cacheprovider

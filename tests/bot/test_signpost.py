@@ -241,6 +241,15 @@ async def test_the_directory_down_still_gives_the_national_helplines_never_an_er
     assert "Call: 0808 2000 247" in answer["cards"][0]
     said = texts(dispatcher)
     assert not any("error" in text.lower() or "sorry" in text.lower() for text in said)
+    # As when the assistant itself cannot answer: the emergency guidance first.
+    assert responses(dispatcher)[0] == "utter_emergency_guidance"
+
+
+@pytest.mark.asyncio
+async def test_with_the_directory_up_no_emergency_guidance_is_added(dispatcher, domain, directory_api):
+    directory_api(directory_answering({"stalking": [REFUGE]}))
+    await run(dispatcher, {"categories": ["stalking"], "area": "warwickshire"}, domain)
+    assert "utter_emergency_guidance" not in responses(dispatcher)
 
 
 @pytest.mark.asyncio

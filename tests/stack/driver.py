@@ -3,6 +3,7 @@ question; the questions are recognised by their words in locales/, so the driver
 the assistant's wording wherever it changes."""
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 import httpx
@@ -22,9 +23,12 @@ def services_in(messages: list[dict]) -> list[dict]:
 
 
 class Conversation:
-    def __init__(self, api: str, **start) -> None:
-        self.client = httpx.Client(base_url=api, timeout=30)
-        response = self.client.post("/chat/sessions", json=start)
+    """`api` is one gateway, or a list of gateways (API replicas) taken in turn, one per request."""
+
+    def __init__(self, api: str | list[str], **start) -> None:
+        self.gateways = itertools.cycle([api] if isinstance(api, str) else api)
+        self.client = httpx.Client(timeout=30)
+        response = self.client.post(self._url("/chat/sessions"), json=start)
         response.raise_for_status()
         body = response.json()
         self.session_id = body["session_id"]
@@ -32,9 +36,12 @@ class Conversation:
         self.degraded = body["degraded"]
         self.transcript = list(self.messages)
 
+    def _url(self, path: str) -> str:
+        return next(self.gateways) + path
+
     def send(self, text: str | None = None, payload: str | None = None) -> list[dict]:
         body = {"payload": payload} if payload else {"text": text}
-        response = self.client.post(f"/chat/sessions/{self.session_id}/messages", json=body)
+        response = self.client.post(self._url(f"/chat/sessions/{self.session_id}/messages"), json=body)
         response.raise_for_status()
         self.messages = response.json()["messages"]
         self.degraded = response.json()["degraded"]
@@ -75,5 +82,5 @@ class Conversation:
         raise AssertionError("no services after the triage questions")
 
     def end(self) -> None:
-        self.client.delete(f"/chat/sessions/{self.session_id}")
+        self.client.delete(self._url(f"/chat/sessions/{self.session_id}"))
         self.client.close()
