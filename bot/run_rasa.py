@@ -117,8 +117,26 @@ def validate_action_results_with_a_compiled_schema() -> None:
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
 
 
+DEBUG_FLAGS = ("-vv", "--debug")
+
+
+def refuse_debug_logs_outside_development(argv: list[str]) -> None:
+    """At DEBUG, Rasa logs what people write: "processor.message.parse" carries the
+    message text and its entities (rasa/core/processor.py), and trackers log slot values.
+    INFO is the most production allows (docs/privacy.md); DEBUG only when
+    SIGNPOST_ENVIRONMENT says development or test."""
+    environment = os.environ.get("SIGNPOST_ENVIRONMENT", "production")
+    debug = os.environ.get("LOG_LEVEL", "").upper() == "DEBUG" or any(flag in argv for flag in DEBUG_FLAGS)
+    if debug and environment not in ("development", "test"):
+        raise SystemExit(
+            "Refusing to start Rasa at DEBUG: it would log message text. Use INFO (the default), "
+            "or set SIGNPOST_ENVIRONMENT=development on a machine that serves nobody."
+        )
+
+
 def install_safeguards() -> None:
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    # Telemetry would send usage events to Rasa's servers: always off, whatever is set.
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     bound_the_action_server_wait()
     validate_action_results_with_a_compiled_schema()
     redact_structured_logs()
@@ -126,6 +144,7 @@ def install_safeguards() -> None:
 
 
 def main() -> None:
+    refuse_debug_logs_outside_development(sys.argv[1:])
     install_safeguards()
     from rasa.__main__ import main as rasa_main
 

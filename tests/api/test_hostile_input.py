@@ -4,6 +4,8 @@ session ids, unconfigured origins; directory writes without the key, with a wron
 big, or replayed. (Well-formed use is in test_chat_gateway.py and test_admin.py.)"""
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from api.chat.sessions import conversation_key
@@ -12,6 +14,9 @@ from tests.api.app_routes import every_route
 from tests.api.conftest import ADMIN_KEY, make_client
 from tests.api.test_admin import NEW_SERVICE
 from tests.api.test_chat_gateway import TOKEN, FakeAssistant, start
+
+
+URL_SAFE = set(string.ascii_letters + string.digits + "-_")
 
 
 @pytest.fixture
@@ -124,7 +129,7 @@ def test_a_flood_of_messages_counts_against_the_client_too(assistant, fresh_data
 def test_session_ids_are_unguessable_and_never_repeat(gateway):
     ids = {start(gateway)["session_id"] for _ in range(50)}
     assert len(ids) == 50
-    assert all(len(i) == 43 and set(i) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert all(len(i) == 43 and set(i) <= URL_SAFE
                for i in ids)
 
 

@@ -210,6 +210,39 @@ def test_the_procfile_binds_the_assistant_to_loopback_without_the_http_api():
     )
 
 
+def test_telemetry_is_off_even_if_someone_turns_it_on(monkeypatch, safeguards):
+    from rasa import telemetry
+
+    monkeypatch.setenv("RASA_TELEMETRY_ENABLED", "true")
+    assert telemetry.is_telemetry_enabled()
+    safeguards.install_safeguards()
+    assert not telemetry.is_telemetry_enabled()
+
+
+@pytest.mark.parametrize("environment, level, argv, refused", [
+    (None, "DEBUG", [], True),
+    ("production", None, ["run", "-vv"], True),
+    ("production", None, ["run", "--debug"], True),
+    ("production", "INFO", ["run", "-v"], False),
+    (None, None, ["run"], False),
+    ("development", "DEBUG", ["run", "--debug"], False),
+])
+def test_rasa_refuses_debug_logs_outside_development(monkeypatch, environment, level, argv, refused):
+    monkeypatch.syspath_prepend(str(BOT_DIR))
+    import run_rasa
+
+    for name, value in (("SIGNPOST_ENVIRONMENT", environment), ("LOG_LEVEL", level)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    if refused:
+        with pytest.raises(SystemExit, match="DEBUG"):
+            run_rasa.refuse_debug_logs_outside_development(argv)
+    else:
+        run_rasa.refuse_debug_logs_outside_development(argv)
+
+
 VALIDATE_OUTPUT = """\
 2026-11-23 03:11:54 INFO     rasa.validator  - Validating utterances...
 /x/rasa/shared/utils/io.py:100: UserWarning: The utterance 'utter_emergency_guidance' is not used in any story or rule.
