@@ -108,8 +108,9 @@ class Stack:
         wait_for(f"http://127.0.0.1:{self.actions_port}/health", process, 120, self.workdir / "actions.log")
 
     def start_redis(self, persistent: bool = False) -> None:
-        """Persistent: an append-only file in the work directory, so a restart keeps conversations."""
-        keep = ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.workdir)] if persistent else [
+        """Persistent: an append-only file in the work directory, so a restart keeps conversations
+        (flushed every second, Redis's default; a clean stop writes everything)."""
+        keep = ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(self.workdir)] if persistent else [
             "--appendonly", "no"]
         process = self._spawn("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
                                         "--save", "", *keep], self.workdir, self._env())
@@ -261,6 +262,7 @@ class ProductionStack(Stack):
     rasa_replicas: int = 2
     api_replicas: int = 2
     conversation_ttl_seconds: int = 1800
+    extra_rasa_env: dict = field(default_factory=dict)  # e.g. SANIC_WORKERS
     rasa_ports: list = field(default_factory=list)
     api_ports: list = field(default_factory=list)
     postgres: Postgres | None = None
@@ -301,7 +303,8 @@ class ProductionStack(Stack):
 
     def rasa_env(self) -> dict:
         return {**super().rasa_env(), "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port),
-                "REDIS_PASSWORD": "", "ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
+                "REDIS_PASSWORD": "", "ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+                **self.extra_rasa_env}
 
     def start(self) -> ProductionStack:
         if not MODEL.exists():

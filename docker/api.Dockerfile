@@ -1,0 +1,28 @@
+# The directory API and chat gateway (FastAPI), run as an unprivileged user.
+# Build from the repository root: docker build -f docker/api.Dockerfile .
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/venv
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY api api
+COPY directory directory
+RUN /opt/venv/bin/pip install .
+
+FROM python:3.11-slim-bookworm
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+    SIGNPOST_ENVIRONMENT=production
+RUN useradd --system --uid 10001 --create-home --home-dir /home/signpost signpost
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+# The source tree itself is what runs (templates, static files, locales sit beside it).
+COPY api api
+COPY directory directory
+COPY locales locales
+USER signpost
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+# Behind the reverse proxy: trust its X-Forwarded-* headers (it is the only way in).
+CMD ["uvicorn", "api.main:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", \
+     "--proxy-headers", "--forwarded-allow-ips", "*"]
