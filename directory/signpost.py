@@ -117,10 +117,19 @@ def _need_rank(service: Service, need: str | None) -> tuple[int, int]:
     return asked, specificity
 
 
+def _primary(code: str | None) -> str:
+    return (code or "").split("-")[0].lower()
+
+
 def _language_rank(service: Service, person: Person) -> int:
-    if not person.language:
+    """Asked in a language other than English: services that speak it, then services that
+    arrange interpreters, then the rest. Nobody is hidden for their language."""
+    wanted = _primary(person.language)
+    if not wanted or wanted == "en":
         return 0
-    return 0 if any(lang.code == person.language for lang in service.languages) else 1
+    if any(_primary(lang.code) == wanted for lang in service.languages):
+        return 0
+    return 1 if "interpreters" in _terms(service, "eligibility") else 2
 
 
 def _covers(service: Service, codes: set[str]) -> bool:
@@ -237,6 +246,7 @@ def service_answer(service: Service, group: Group, now: dt.datetime | None = Non
         "referral": service.referral,
         "free_to_call": "free_to_call" in eligibility_terms,
         "languages": sorted(lang.code for lang in service.languages if lang.code),
+        "interpreters": "interpreters" in eligibility_terms,
         "source": service.source,
         "assured_date": service.assured_date.isoformat() if service.assured_date else None,
     }
