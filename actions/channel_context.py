@@ -66,6 +66,11 @@ def context_slot_events(tracker: Any) -> List[EventType]:
     events: List[EventType] = []
     if context.area and not tracker.get_slot("area"):
         events.append(SlotSet("area", context.area))
-    if context.language and context.language != tracker.get_slot("language"):
+    # The language someone wrote in outranks the page's default (actions/fallback.py).
+    if (
+        context.language
+        and context.language != tracker.get_slot("language")
+        and not tracker.get_slot("own_language")
+    ):
         events.append(SlotSet("language", context.language))
     return events

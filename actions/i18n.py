@@ -54,7 +54,11 @@ def supported_locale(code: Optional[str]) -> Optional[str]:
 
 
 def locale_of(tracker: Any) -> str:
-    return supported_locale(tracker.get_slot("language")) or DEFAULT_LOCALE
+    return (
+        supported_locale(tracker.get_slot("own_language"))
+        or supported_locale(tracker.get_slot("language"))
+        or DEFAULT_LOCALE
+    )
 
 
 def join_list(items: list[str], locale: str) -> str:

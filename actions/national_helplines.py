@@ -120,6 +120,16 @@ def specialist_audiences(category: str) -> set[str]:
     }
 
 
+def in_language(locale: str) -> list[dict]:
+    """National lines that speak `locale` or arrange interpreters, as the directory records
+    them; the headline lines when none is recorded (someone can still ask)."""
+    speaking = [
+        s for s in load()
+        if locale in (s.get("languages") or []) or s.get("interpreters") is True
+    ]
+    return speaking or headline_helplines()
+
+
 def headline_helplines() -> list[dict]:
     """One national line per category, for the fallback message."""
     headline = []

@@ -170,13 +170,17 @@ def render_buttons(buttons: tuple[Button, ...] | list[Button], locale: str) -> l
     return [{"title": t(b.title_key, locale), "payload": b.payload} for b in buttons]
 
 
-def send(dispatcher: Any, name: str, locale: str) -> None:
+def send(dispatcher: Any, name: str, locale: str, from_domain: bool = True) -> None:
     """Send a fixed response: by name from the domain, or rendered here when its
-    buttons carry entities."""
+    buttons carry entities, or when `from_domain` is False. Rasa renders a domain
+    response with the `language` slot as it was before this action, so an action that
+    changes the language renders its own words."""
     response = RESPONSES[name]
-    if response.in_domain:
+    if response.in_domain and from_domain:
         dispatcher.utter_message(response=name)
+        return
+    text, buttons = t(response.text_key, locale), render_buttons(response.buttons, locale)
+    if response.kind:
+        dispatcher.utter_message(json_message={"kind": response.kind, "text": text, "buttons": buttons})
     else:
-        dispatcher.utter_message(
-            text=t(response.text_key, locale), buttons=render_buttons(response.buttons, locale)
-        )
+        dispatcher.utter_message(text=text, buttons=buttons)

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -27,6 +27,7 @@ from actions import national_helplines
 from actions.api_client import directory
 from actions.channel_context import context_slot_events
 from actions.i18n import locale_of, t
+from actions.own_language import detected_language, switch_to
 from actions.places import chosen_candidate, place_query, place_slots
 from actions.responses import RATHER_NOT_SAY, Button, render_buttons, send
 from actions.settings import OUTSIDE_PILOT
@@ -76,16 +77,20 @@ def about_someone_else(tracker: Tracker) -> bool:
     return tracker.get_slot("about_self") == SOMEONE_ELSE
 
 
-def ask_question(slot: Text, tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
-    """Ask the triage question for `slot`, in the words that fit who it is about."""
+def ask_question(
+    slot: Text, tracker: Tracker, dispatcher: CollectingDispatcher, locale: Optional[str] = None
+) -> None:
+    """Ask the triage question for `slot`, in the words that fit who it is about; in
+    `locale` when the asking action is changing the conversation's language."""
+    chosen = locale or locale_of(tracker)
     if slot == "location" and tracker.get_slot("place_candidates"):
-        _ask_which_place(tracker.get_slot("place_candidates"), locale_of(tracker), dispatcher)
+        _ask_which_place(tracker.get_slot("place_candidates"), chosen, dispatcher)
         return
     if slot == "location" and (tracker.get_slot("location_attempts") or 0) > 0:
-        dispatcher.utter_message(response="utter_place_not_found")
+        send(dispatcher, "utter_place_not_found", chosen, from_domain=locale is None)
         return
     variant = "other" if about_someone_else(tracker) else "self"
-    send(dispatcher, QUESTION_RESPONSES[slot][variant], locale_of(tracker))
+    send(dispatcher, QUESTION_RESPONSES[slot][variant], chosen, from_domain=locale is None)
 
 
 def _ask_which_place(candidates: List[dict], locale: str, dispatcher: CollectingDispatcher) -> None:
@@ -108,6 +113,13 @@ class ValidateTriageForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        language = detected_language(tracker)
+        if language:
+            # Not an answer but words in another language: say so in it, and the form
+            # asks its question again in that language.
+            dispatcher.utter_message(text=t("chat.other_language.intro", language))
+            requested = tracker.get_slot("requested_slot")
+            return switch_to(language) + ([SlotSet(requested, None)] if requested else [])
         context_events = context_slot_events(tracker)
         tracker.add_slots(context_events)
         return context_events + await super().run(dispatcher, tracker, domain)

@@ -131,9 +131,15 @@ def test_no_domain_response_has_a_brace_rasa_would_read_as_a_slot():
 
 def test_the_emergency_guidance_is_marked_as_danger_for_the_widget():
     domain = yaml.safe_load(TARGET.read_text(encoding="utf-8"))
-    [guidance] = domain["responses"]["utter_emergency_guidance"]
-    assert guidance["custom"]["kind"] == "danger"
-    assert guidance["custom"]["text"].startswith("If you're in danger now, call 999.")
+    english, *others = domain["responses"]["utter_emergency_guidance"]
+    assert english["custom"]["text"].startswith("If you're in danger now, call 999.")
+    assert "condition" not in english
+    # One variation per other language, each marked as danger, each with every route.
+    assert {v["condition"][0]["value"] for v in others} == set(i18n.available_locales()) - {"en"}
+    for guidance in (english, *others):
+        assert guidance["custom"]["kind"] == "danger"
+        for route in ("999", "55", "18000", "999bsl.co.uk"):
+            assert route in guidance["custom"]["text"]
 
 
 def test_every_response_is_used_by_the_dialogue_or_an_action():

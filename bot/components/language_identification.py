@@ -1,0 +1,115 @@
+"""LanguageIdentification: free text in a language the model was not trained on.
+
+The intent model is trained on English only. Text in another language does not fail
+cleanly: Urdu, Punjabi, Gujarati and Arabic text came out as `inform` (which the triage
+form would take as a place), and Somali for "my husband hits me" as
+`seek_help_own_behaviour` with 0.82. So, last in the NLU pipeline (bot/config.yml), this
+component asks Lingua (lingua-language-detector, restricted to English and the languages
+Signpost offers) which language the message is in. When it is confidently one of the
+offered languages other than English, the message becomes `nlu_fallback`, marked with
+`language_detected`; the fallback action (actions/fallback.py) then answers in that
+language with buttons and the national helplines. A message the model reads as danger now
+keeps that intent: emergency guidance comes first in any language.
+
+Short text is left alone: a place name ("Leicester", "LE1 6ZG") or "ok" says nothing
+reliable about a language. Text in a script only these languages use (Arabic, Gurmukhi,
+Gujarati) is decisive from two letters; Latin-script Polish and Somali need two words or
+more and a confident detector.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+LANGUAGE_DETECTED = "language_detected"
+DANGER_INTENT = "immediate_danger"
+
+# Signpost's locales (locales/languages.yml) as Lingua names them.
+LINGUA_LANGUAGES = {
+    "en": Language.ENGLISH,
+    "pl": Language.POLISH,
+    "ur": Language.URDU,
+    "pa": Language.PUNJABI,
+    "gu": Language.GUJARATI,
+    "so": Language.SOMALI,
+    "ar": Language.ARABIC,
+}
+LATIN_SCRIPT = {"en", "pl", "so"}
+MIN_LATIN_WORDS = 2
+MIN_LATIN_CONFIDENCE = 0.9
+MIN_OTHER_SCRIPT_LETTERS = 2
+MIN_OTHER_SCRIPT_CONFIDENCE = 0.5
+
+
+@lru_cache(maxsize=1)
+def detector() -> LanguageDetector:
+    """Built once per process: Lingua's models load on first use (a few seconds)."""
+    return LanguageDetectorBuilder.from_languages(*LINGUA_LANGUAGES.values()).build()
+
+
+_CODES = {language: code for code, language in LINGUA_LANGUAGES.items()}
+
+
+def identify(text: Any) -> Optional[Text]:
+    """The offered locale (not English) `text` is confidently written in, or None."""
+    if not isinstance(text, str) or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    non_latin = [ch for ch in letters if not ("a" <= ch.lower() <= "z" or "\u00c0" <= ch <= "\u024f")]
+    if len(letters) < MIN_OTHER_SCRIPT_LETTERS:
+        return None
+    values = detector().compute_language_confidence_values(text)
+    if not values:
+        return None
+    code, confidence = _CODES.get(values[0].language), values[0].value
+    if code is None or code == "en":
+        return None
+    if code in LATIN_SCRIPT:
+        if len(text.split()) < MIN_LATIN_WORDS or confidence < MIN_LATIN_CONFIDENCE:
+            return None
+        return code
+    if len(non_latin) < MIN_OTHER_SCRIPT_LETTERS or confidence < MIN_OTHER_SCRIPT_CONFIDENCE:
+        return None
+    return code
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class LanguageIdentification(GraphComponent, IntentClassifier):
+    """Turns confidently non-English text into `nlu_fallback`, marked with its language."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageIdentification:
+        detector()
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            language = identify(message.get(TEXT))
+            if language is None:
+                continue
+            message.set(LANGUAGE_DETECTED, language, add_to_output=True)
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DANGER_INTENT:
+                message.set(INTENT, {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
+                            add_to_output=True)
+        return messages

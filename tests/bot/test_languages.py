@@ -1,0 +1,226 @@
+"""The assistant in every offered language: free text in another language is recognised
+(Lingua) and answered in it; the whole triage works by buttons in every language, through
+the action code and the domain's language-conditioned responses."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet as CoreSlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.channel_context import context_slot_events
+from actions.disclosure import ActionRegisterDisclosure
+from actions.fallback import ActionDefaultFallback
+from actions.i18n import available_locales, locale_of, t
+from actions.responses import RESPONSES
+from actions.signpost import ActionSignpost
+from actions.triage_form import QUESTION_RESPONSES, ValidateTriageForm, ask_question
+from components.language_identification import LanguageIdentification, identify
+from tests.bot.conftest import BOT_DIR, REPO_ROOT
+from tests.bot.helpers import json_response, make_tracker, responses, service, service_lists, signpost_answer, texts
+
+OTHER_LOCALES = [code for code in available_locales() if code != "en"]
+SAID = {  # "my husband hits me" / "I am afraid of my family", as people might write it
+    "pl": "Mój mąż mnie bije i boję się wracać do domu",
+    "ur": "میرا شوہر مجھے مارتا ہے",
+    "pa": "ਮੇਰਾ ਪਤੀ ਮੈਨੂੰ ਮਾਰਦਾ ਹੈ",
+    "gu": "મારો પતિ મને મારે છે",
+    "so": "Waxaan ka baqayaa qoyskayga",
+    "ar": "زوجي يضربني",
+}
+
+
+def test_the_assistant_speaks_every_language_in_languages_yml():
+    offered = yaml.safe_load((REPO_ROOT / "locales" / "languages.yml").read_text(encoding="utf-8"))["languages"]
+    assert sorted(offered) == available_locales() == sorted(["en", "pl", "ur", "pa", "gu", "so", "ar"])
+
+
+# Recognising the language
+
+
+@pytest.mark.parametrize("locale", sorted(SAID))
+def test_text_in_each_offered_language_is_recognised(locale):
+    assert identify(SAID[locale]) == locale
+
+
+@pytest.mark.parametrize("text", [
+    "my husband hits me", "he follows me everywhere and I feel unsafe", "I'm scared of my ex",
+    # Answers to "where are you?": place names and postcodes are not a language.
+    "Leicester", "LE1 6ZG", "Market Harborough", "Melton Mowbray", "Ashby de la Zouch", "Oadby and Wigston",
+    # Too short to say; and button payloads.
+    "ok", "lol", "pomocy", "/disclose_stalking", "", "  ", "😢",
+])
+def test_english_places_and_short_text_are_left_to_the_model(text):
+    assert identify(text) is None
+
+
+def _parsed(text: str, intent: str) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.8}, add_to_output=True)
+    return message
+
+
+def test_the_pipeline_turns_other_languages_into_the_fallback_marked_with_the_language():
+    component = LanguageIdentification()
+    urdu, somali, english = (_parsed(SAID["ur"], "inform"), _parsed(SAID["so"], "seek_help_own_behaviour"),
+                             _parsed("my husband hits me", "disclose_domestic_abuse"))
+    component.process([urdu, somali, english])
+    assert urdu.get("intent")["name"] == somali.get("intent")["name"] == "nlu_fallback"
+    assert (urdu.get("language_detected"), somali.get("language_detected")) == ("ur", "so")
+    assert english.get("intent")["name"] == "disclose_domestic_abuse"
+    assert english.get("language_detected") is None
+    assert "language_detected" in urdu.as_dict(only_output_properties=True)
+
+
+def test_danger_now_is_never_turned_into_the_fallback():
+    message = _parsed(SAID["ar"], "immediate_danger")
+    LanguageIdentification().process([message])
+    assert message.get("intent")["name"] == "immediate_danger"
+    assert message.get("language_detected") == "ar"
+
+
+# Answering in that language
+
+
+def _written_in(locale: str, **kwargs):
+    return make_tracker(intent="nlu_fallback", text=SAID[locale], **kwargs)
+
+
+def _with_detection(tracker, locale: str):
+    tracker.latest_message["language_detected"] = locale
+    return tracker
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("locale", OTHER_LOCALES)
+async def test_free_text_in_another_language_is_answered_in_it(dispatcher, domain, locale):
+    tracker = _with_detection(_written_in(locale), locale)
+    events = await ActionDefaultFallback().run(dispatcher, tracker, domain)
+
+    said = texts(dispatcher)
+    assert said[0] == t("chat.other_language.intro", locale)
+    assert "999" in said[0]
+    helplines = dispatcher.messages[1]["custom"]
+    assert helplines["text"].startswith(t("chat.other_language.helplines", locale))
+    # The helplines' names and numbers exactly as the services publish them.
+    assert "National Domestic Abuse Helpline: 0808 2000 247" in helplines["text"]
+    assert said[2] == t("chat.other_language.choose", locale)
+    buttons = dispatcher.messages[2]["buttons"]
+    assert buttons[0] == {"title": t("chat.button.domestic_abuse", locale), "payload": "/disclose_domestic_abuse"}
+    assert {"title": t("chat.button.danger_now", locale), "payload": "/immediate_danger"} in buttons
+    assert events == [{"event": "rewind", "timestamp": None}, SlotSet("language", locale),
+                      SlotSet("own_language", locale)]
+
+
+@pytest.mark.asyncio
+async def test_english_free_text_that_is_not_understood_keeps_the_english_fallback(dispatcher, domain):
+    events = await ActionDefaultFallback().run(dispatcher, make_tracker(intent="nlu_fallback", text="blah"), domain)
+    assert texts(dispatcher)[0] == "Sorry, I didn't quite understand."
+    assert events == [{"event": "rewind", "timestamp": None}]
+
+
+@pytest.mark.asyncio
+async def test_during_the_triage_the_question_is_asked_again_in_the_persons_language(dispatcher, domain):
+    tracker = _with_detection(_written_in("gu", slots={"requested_slot": "age_group", "about_self": "self"},
+                                          active_loop="triage_form"), "gu")
+    events = await ActionDefaultFallback().run(dispatcher, tracker, domain)
+    # Written out here, not as the domain's response: Rasa would render that in the old language.
+    assert responses(dispatcher) == [None, None]
+    assert texts(dispatcher) == [t("chat.other_language.intro", "gu"), t("chat.ask.age_group_self", "gu")]
+    assert [b["title"] for b in dispatcher.messages[1]["buttons"]] == [
+        t("chat.button.under_18_self", "gu"), t("chat.button.adult_self", "gu"), t("chat.button.rather_not_say", "gu")]
+    assert SlotSet("own_language", "gu") in events
+
+
+@pytest.mark.asyncio
+async def test_words_in_another_language_are_not_taken_for_a_place(dispatcher, domain, directory_api):
+    api = directory_api(lambda request: json_response({"status": "not_found"}))
+    tracker = _with_detection(make_tracker(
+        slots={"requested_slot": "location", "location": SAID["ur"], "about_self": "self"},
+        intent="nlu_fallback", text=SAID["ur"], active_loop="triage_form"), "ur")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    assert texts(dispatcher) == [t("chat.other_language.intro", "ur")]
+    assert events == [SlotSet("language", "ur"), SlotSet("own_language", "ur"), SlotSet("location", None)]
+    assert api.requests == []
+
+
+def test_the_persons_own_language_outranks_the_pages_default():
+    tracker = make_tracker(slots={"language": "pl", "own_language": "pl"}, metadata={"language": "ur"})
+    assert context_slot_events(tracker) == []
+    assert locale_of(tracker) == "pl"
+    assert context_slot_events(make_tracker(slots={"language": "en"}, metadata={"language": "ur"})) == [
+        SlotSet("language", "ur")]
+
+
+# The whole triage by buttons, in every language
+
+
+@pytest.fixture(scope="module")
+def nlg() -> TemplatedNaturalLanguageGenerator:
+    return TemplatedNaturalLanguageGenerator(Domain.load(str(BOT_DIR / "domain")).responses)
+
+
+def _tracker_in(locale: str) -> DialogueStateTracker:
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    return DialogueStateTracker.from_events("t", [CoreSlotSet("language", locale)], slots=domain.slots)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("locale", available_locales())
+async def test_every_fixed_response_is_said_in_the_conversations_language(nlg, locale):
+    """Rasa picks the variation conditioned on the `language` slot, with the same buttons."""
+    tracker = _tracker_in(locale)
+    for name, response in RESPONSES.items():
+        if not response.in_domain:
+            continue
+        said = await nlg.generate(name, tracker, "signpost")
+        text = said.get("text") or (said.get("custom") or {}).get("text")
+        assert text == t(response.text_key, locale), name
+        buttons = said.get("buttons") or (said.get("custom") or {}).get("buttons") or []
+        assert [b["payload"] for b in buttons] == [b.payload for b in response.buttons], name
+        assert [b["title"] for b in buttons] == [t(b.title_key, locale) for b in response.buttons], name
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("locale", OTHER_LOCALES)
+async def test_a_triage_by_buttons_runs_in_every_language(dispatcher, domain, directory_api, locale):
+    # "Forced marriage": believed, and the categories named in the language.
+    tracker = make_tracker(slots={"language": locale}, intent="disclose_forced_marriage",
+                           text="/disclose_forced_marriage", metadata={"language": locale})
+    events = await ActionRegisterDisclosure().run(dispatcher, tracker, domain)
+    said = "\n".join(texts(dispatcher))
+    assert t("chat.category.forced_marriage", locale) in said
+    assert "forced marriage" not in said
+    assert not any(e.get("name") == "language" and e.get("value") != locale for e in events)
+
+    # The questions with buttons that carry entities are written out by the actions.
+    questions = CollectingDispatcher()
+    ask_question("identity", make_tracker(slots={"language": locale, "about_self": "self"}), questions)
+    assert questions.messages[0]["text"] == t("chat.ask.identity_self", locale)
+    assert questions.messages[0]["buttons"][0]["payload"] == '/inform{"identity": "male"}'
+    assert questions.messages[0]["buttons"][0]["title"] == t("chat.button.male_self", locale)
+
+    # The answer: the directory is asked in the language, the words around the cards are in it.
+    api = directory_api(lambda request: json_response(signpost_answer(
+        "forced_marriage", [service("Karma Nirvana", "0800 5999 247", ["forced_marriage"], ["helpline"],
+                                    group="national")])))
+    answer = CollectingDispatcher()
+    await ActionSignpost().run(answer, make_tracker(slots={
+        "language": locale, "categories": ["forced_marriage"], "about_self": "self", "age_group": "adult",
+        "identity": "neither", "location": "not_said"}), domain)
+    assert api.params("/signpost")[0]["language"] == locale
+    [cards] = service_lists(answer)
+    assert cards["heading"].splitlines() == [
+        t("chat.answer.heading_national", locale, category=t("chat.category.forced_marriage", locale)),
+        t("chat.answer.national_note", locale)]
+    assert t("services.call", locale, number="0800 5999 247") in cards["cards"][0]
+
+
+def test_every_question_has_a_response_in_the_catalogue():
+    assert {name for variants in QUESTION_RESPONSES.values() for name in variants.values()} <= set(RESPONSES)
