@@ -21,13 +21,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from directory.models import InsightArea, InsightOutcome
 
 from api.deps import SettingsDep
-from api.errors import ApiError
+from api.errors import ApiError, responses
 from api.insights import charts, publish
 from api.pages import PAGE_HEADERS, TEMPLATES, page_context
 from api.settings import Settings
 
 router = APIRouter(prefix="/insights", tags=["Commissioner insights"])
 MAX_FORM_BYTES = 4096
+CSV_RESPONSE = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "One row per cell"},
+                **responses(401)}
+JSON_RESPONSE = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
+                       "description": "The method, the weeks and area chosen, and one entry per cell"},
+                 **responses(401)}
 
 
 class InsightQuery(BaseModel):
@@ -120,13 +125,15 @@ def _export(request: Request, settings: Settings, authorization: str | None, que
     return _download(_summary(request, query.first_week, query.last_week, query.area), kind)
 
 
-@router.get("/export.csv", summary="The published weekly cells as CSV (small numbers suppressed)")
+@router.get("/export.csv", summary="The published weekly cells as CSV (small numbers suppressed)",
+            response_class=Response, responses=CSV_RESPONSE)
 def export_csv(request: Request, settings: SettingsDep, query: Annotated[InsightQuery, Query()],
                authorization: Annotated[str | None, Header(max_length=600)] = None) -> Response:
     return _export(request, settings, authorization, query, "csv")
 
 
-@router.get("/export.json", summary="The published weekly cells as JSON (small numbers suppressed)")
+@router.get("/export.json", summary="The published weekly cells as JSON (small numbers suppressed)",
+            response_class=Response, responses=JSON_RESPONSE)
 def export_json(request: Request, settings: SettingsDep, query: Annotated[InsightQuery, Query()],
                 authorization: Annotated[str | None, Header(max_length=600)] = None) -> Response:
     return _export(request, settings, authorization, query, "json")

@@ -8,13 +8,16 @@ from fastapi.responses import Response
 
 from api import metrics
 from api.deps import SettingsDep
-from api.errors import ApiError
+from api.errors import ApiError, responses
 from api.routers.insights import key_matches
 
 router = APIRouter(tags=["Operations"])
 
 
-@router.get("/metrics", summary="Prometheus metrics (Authorization: Bearer <commissioners' key>)")
+@router.get("/metrics", summary="Prometheus metrics (Authorization: Bearer <commissioners' key>)",
+            response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "Prometheus text format: counts and latencies only"}, **responses(401)})
 def prometheus_metrics(settings: SettingsDep,
                        authorization: Annotated[str | None, Header(max_length=600)] = None) -> Response:
     scheme, _, token = (authorization or "").partition(" ")

@@ -73,6 +73,8 @@ def _prepare(case, client: TestClient) -> None:
     turn = next(turns)
     if path.startswith("/admin/"):
         case.headers = {**(case.headers or {}), "X-API-Key": ADMIN_KEY, "X-Signpost-Actor": "fuzz@council.example"}
+    if (path.startswith("/insights/") or path == "/metrics") and turn % 2 == 0:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {ADMIN_KEY}"}
     if "{id}" in path and path.startswith("/admin/") and turn % 2 == 0:
         listed = client.get("/admin/services", params={"per_page": 100}, headers=case.headers).json()["contents"]
         case.path_parameters = {**(case.path_parameters or {}), "id": listed[turn % len(listed)]["id"]}
