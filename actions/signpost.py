@@ -73,7 +73,7 @@ def outcome_mark(answer: CategoryAnswer) -> dict:
     else:
         outcome = "national_only"
     mark = {"category": answer.category, "area": answer.insight_area, "outcome": outcome}
-    if getattr(answer, "from_bundle", False):
+    if answer.from_bundle:
         mark["from_bundle"] = True
     return mark
 
