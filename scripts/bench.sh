@@ -8,3 +8,4 @@ bash scripts/setup.sh
 .venv/bin/python scripts/bench_api.py
 .venv/bin/python scripts/bench_widget_size.py
 .venv/bin/python scripts/bench_conversations.py
+.venv/bin/python scripts/bench_insights.py

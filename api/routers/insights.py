@@ -110,11 +110,12 @@ async def insights_page(request: Request, settings: SettingsDep) -> Response:
     if form.format != "page":
         return _download(summary, form.format)
     outcomes = list(InsightOutcome)
+    series = {outcome: summary.weekly(outcome) for outcome in outcomes}
     return _render(
         request, "insights.html", key=form.key, summary=summary, outcomes=outcomes,
         areas=list(InsightArea), weeks=_week_choices(),
-        charts=[(outcome, charts.bar_chart(summary.weekly(outcome))) for outcome in outcomes],
-        weekly=[(week, {o: dict(summary.weekly(o))[week] for o in outcomes}) for week in summary.selection.weeks],
+        charts=[(outcome, charts.bar_chart(series[outcome])) for outcome in outcomes],
+        weekly=[(week, {o: series[o][i][1] for o in outcomes}) for i, week in enumerate(summary.selection.weeks)],
     )
 
 
