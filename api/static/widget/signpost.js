@@ -125,7 +125,7 @@
       } else {
         const number = digits(found);
         link = number === '999' && emergency ? found
-          : h('a', {href: (phones[number] === 'text' ? 'sms:' : 'tel:') + number}, found);
+          : h('a', {href: (phones[number] === 'text' ? 'sms:' : 'tel:') + number, dir: 'ltr'}, found);
         emergency = emergency || number === '999';
       }
       out.push(text.slice(last, m.index), link);
@@ -199,13 +199,19 @@
     const m = /^[\s\S]*?[.!?](\s|$)/.exec(text);
     return (m ? m[0] : text).trim();
   };
+  // A phone number always reads left to right: in Urdu or Arabic text "0800 408 1552" would
+  // otherwise show its groups in reverse order.
+  const withNumber = (key, number) => {
+    const [before, after] = t(key, {number: '\u0001'}).split('\u0001');
+    return [before, h('bdi', {dir: 'ltr'}, number), after];
+  };
   const card = (s) => {
     const links = [];
     for (const p of s.phones || []) {
       if (!p || !p.number) continue;
       const key = p.type === 'text' ? 'text_number' : p.type === 'textphone' ? 'textphone_number' : 'call_number';
       links.push(h('a', {class: 'sp-contact', href: (p.type === 'text' ? 'sms:' : 'tel:') + digits(p.number)},
-        t(key, {number: p.number})));
+        ...withNumber(key, String(p.number))));
     }
     const url = s.url && httpUrl(s.url);
     if (url && /^https?:\/\//i.test(s.url)) {
@@ -216,10 +222,11 @@
     const open = s.open_now === true ? h('strong', {class: 'sp-tag sp-open'}, t('open_now'))
       : s.open_now === false ? h('strong', {class: 'sp-tag sp-closed'}, t('closed_now')) : null;
     return h('li', {class: 'sp-card'},
-      h('h3', {class: 'sp-card-name'}, String(s.name)),
-      s.description ? h('p', {}, firstSentence(String(s.description))) : null,
+      // The directory's own words are English: laid out as English inside Urdu or Arabic.
+      h('h3', {class: 'sp-card-name', dir: 'auto'}, String(s.name)),
+      s.description ? h('p', {dir: 'auto'}, firstSentence(String(s.description))) : null,
       links.length ? h('p', {class: 'sp-contacts'}, ...links) : null,
-      s.hours || open ? h('p', {class: 'sp-hours'}, s.hours ? String(s.hours) + ' ' : '', open) : null);
+      s.hours || open ? h('p', {class: 'sp-hours'}, s.hours ? h('span', {dir: 'auto'}, String(s.hours)) : '', s.hours ? ' ' : '', open) : null);
   };
   const cards = (services) => {
     const list = (Array.isArray(services) ? services : []).filter((s) => s && s.name);
@@ -258,7 +265,7 @@
   const said = (key) => h('span', {class: 'sp-vh'}, t(key) + ' ');
   const messageNode = (item) => {
     if (item.who === 'you') {
-      return h('div', {class: 'sp-msg sp-you'}, said('you_said'), h('p', {class: 'sp-text'}, String(item.text)));
+      return h('div', {class: 'sp-msg sp-you'}, said('you_said'), h('p', {class: 'sp-text', dir: 'auto'}, String(item.text)));
     }
     if (item.who === 'fallback') {
       return h('div', {class: 'sp-msg sp-bot sp-fallback'}, said('bot_said'),
