@@ -13,8 +13,8 @@ keeps that intent: emergency guidance comes first in any language.
 
 Short text is left alone: a place name ("Leicester", "LE1 6ZG") or "ok" says nothing
 reliable about a language. Text in a script only these languages use (Arabic, Gurmukhi,
-Gujarati) is decisive from two letters; Latin-script Polish and Somali need two words or
-more and a confident detector.
+Gujarati) is decisive from two letters; Latin-script Polish and Somali need two words of
+letters or more (a postcode is not a word) and a very confident detector.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ LINGUA_LANGUAGES = {
 }
 LATIN_SCRIPT = {"en", "pl", "so"}
 MIN_LATIN_WORDS = 2
-MIN_LATIN_CONFIDENCE = 0.9
+# Over English training and held-out examples, 0.9 took "blah blah" and the postcode
+# "B1 1AA" for Somali; at 0.95, and counting only words of letters, none of 4,375.
+MIN_LATIN_CONFIDENCE = 0.95
 MIN_OTHER_SCRIPT_LETTERS = 2
 MIN_OTHER_SCRIPT_CONFIDENCE = 0.5
 
@@ -76,7 +78,8 @@ def identify(text: Any) -> Optional[Text]:
     if code is None or code == "en":
         return None
     if code in LATIN_SCRIPT:
-        if len(text.split()) < MIN_LATIN_WORDS or confidence < MIN_LATIN_CONFIDENCE:
+        words = [word for word in text.split() if word.strip(".,!?;:'\"()").isalpha()]
+        if len(words) < MIN_LATIN_WORDS or confidence < MIN_LATIN_CONFIDENCE:
             return None
         return code
     if len(non_latin) < MIN_OTHER_SCRIPT_LETTERS or confidence < MIN_OTHER_SCRIPT_CONFIDENCE:

@@ -4,6 +4,9 @@ the action code and the domain's language-conditioned responses."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import pytest
 import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -58,6 +61,25 @@ def test_text_in_each_offered_language_is_recognised(locale):
 ])
 def test_english_places_and_short_text_are_left_to_the_model(text):
     assert identify(text) is None
+
+
+def _english_examples() -> list[str]:
+    examples = []
+    for path in [*sorted((BOT_DIR / "data" / "nlu").glob("*.yml")), BOT_DIR / "eval" / "heldout_nlu.yml"]:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in (item.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    examples.append(ENTITY_MARKUP.sub(lambda m: m.group(1), line.strip()[2:]))
+    return examples
+
+
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
+
+
+def test_no_english_training_or_held_out_example_is_taken_for_another_language():
+    examples = _english_examples()
+    assert len(examples) > 3000
+    assert [(text, code) for text in examples if (code := identify(text))] == []
 
 
 def _parsed(text: str, intent: str) -> Message:
@@ -161,14 +183,18 @@ def test_the_persons_own_language_outranks_the_pages_default():
 # The whole triage by buttons, in every language
 
 
+@lru_cache(maxsize=1)
+def rasa_domain() -> Domain:
+    return Domain.load(str(BOT_DIR / "domain"))
+
+
 @pytest.fixture(scope="module")
 def nlg() -> TemplatedNaturalLanguageGenerator:
-    return TemplatedNaturalLanguageGenerator(Domain.load(str(BOT_DIR / "domain")).responses)
+    return TemplatedNaturalLanguageGenerator(rasa_domain().responses)
 
 
 def _tracker_in(locale: str) -> DialogueStateTracker:
-    domain = Domain.load(str(BOT_DIR / "domain"))
-    return DialogueStateTracker.from_events("t", [CoreSlotSet("language", locale)], slots=domain.slots)
+    return DialogueStateTracker.from_events("t", [CoreSlotSet("language", locale)], slots=rasa_domain().slots)
 
 
 @pytest.mark.asyncio
