@@ -127,7 +127,7 @@ async def test_free_text_in_another_language_is_answered_in_it(dispatcher, domai
 
     said = texts(dispatcher)
     assert said[0] == t("chat.other_language.intro", locale)
-    assert "999" in said[0]
+    assert "999" in re.split(r"[.۔।]", said[0])[0]  # what we cannot read may be danger: 999 comes first
     helplines = dispatcher.messages[1]["custom"]
     assert helplines["text"].startswith(t("chat.other_language.helplines", locale))
     # The helplines' names and numbers exactly as the services publish them.
