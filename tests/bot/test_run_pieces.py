@@ -328,3 +328,39 @@ def test_action_results_are_still_validated_after_compiling_the_schema(safeguard
         action._validate_action_result({"events": "not a list", "responses": []})
     with pytest.raises(ValidationError):
         action._validate_action_result({"events": [{"event": "slot"}], "responses": "nope"})
+
+
+def test_event_types_resolve_to_the_same_classes_from_the_table(safeguards):
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    assert getattr(Event.resolve_by_type, "signpost_patched", False)
+    first_match = {}
+    for cls in all_subclasses(Event):
+        first_match.setdefault(cls.type_name, cls)
+    assert len(first_match) > 20
+    for type_name, cls in first_match.items():
+        assert Event.resolve_by_type(type_name) is cls
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    restored = Event.from_parameters({"event": "slot", "name": "area", "value": "warwickshire"})
+    assert type(restored).__name__ == "SlotSet" and restored.value == "warwickshire"
+
+
+@pytest.mark.asyncio
+async def test_our_no_op_anonymization_does_not_reread_the_tracker(safeguards):
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    class CountingStore:
+        reads = 0
+
+        async def retrieve(self, sender_id):
+            CountingStore.reads += 1
+            return None
+
+    processor = MessageProcessor.__new__(MessageProcessor)
+    processor.tracker_store = CountingStore()
+    await processor.run_anonymization_pipeline(DialogueStateTracker("someone", []))
+    assert CountingStore.reads == 0
