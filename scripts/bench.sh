@@ -9,3 +9,4 @@ bash scripts/setup.sh
 .venv/bin/python scripts/bench_widget_size.py
 .venv/bin/python scripts/bench_conversations.py
 .venv/bin/python scripts/bench_insights.py
+.venv/bin/python scripts/bench_load.py
