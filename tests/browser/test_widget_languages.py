@@ -178,3 +178,19 @@ def test_the_staff_finder_in_arabic_reads_right_to_left_with_numbers_left_to_rig
     assert "category=honour_based_abuse" in page.url and "lang=gu" in page.url
     expect(page.locator(".service").filter(has_text="Karma Nirvana")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # nothing pushed off to one side
+
+
+def test_coming_back_to_the_page_shows_its_own_language_not_the_one_chosen(page: Page, base: str,
+                                                                          harness: HarnessServer):
+    page.goto(f"{base}/harness/embed?area=warwickshire")
+    page.get_by_role("button", name="Get support").click()
+    page.get_by_label("Language").select_option("so")
+    page.get_by_role("button", name="Change language").click()
+    somali = words("so")
+    expect(page.get_by_role("heading", name=somali["title"])).to_be_visible()
+    expect(page.locator(".sp-log > .sp-msg")).to_have_count(1)
+    page.goto(base + "/harness/start")
+    page.go_back()
+    expect(page.get_by_role("button", name="Get support")).to_be_visible()
+    expect(page.locator("aside.sp")).to_have_attribute("lang", "en")
+    no_trace(page)

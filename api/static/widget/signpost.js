@@ -524,7 +524,7 @@
     const id = (w && w.id) || (saved && saved.id);
     wipe();
     endOnServer(id);
-    mount();
+    start(); // in the page's own language: nothing shows what was chosen here
   });
 
   // ---- build ----
@@ -622,11 +622,15 @@
     document.body.append(host);
   }
 
-  // The person's own pick in this tab, else the page's default, else English.
-  const start = async () => {
-    language = await loadWords((offered((stored() || {}).language) || offered(data.language) || ['en'])[0]);
-    mount();
-  };
+  // The person's own pick in this tab (unless they came back to this page), else the
+  // page's default, else English.
+  function start() {
+    const saved = cameBack ? null : stored();
+    return loadWords((offered((saved || {}).language) || offered(data.language) || ['en'])[0]).then((code) => {
+      language = code;
+      mount();
+    });
+  }
   if (document.body) start();
   else document.addEventListener('DOMContentLoaded', start);
 })();
