@@ -86,6 +86,15 @@ def test_the_emergency_guidance_keeps_every_route_in_every_language(locale):
         assert "999" in text and "55" in text, key
 
 
+@pytest.mark.parametrize("locale", [code for code, meta in languages().items() if meta["direction"] == "rtl"])
+def test_latin_text_ending_in_a_sign_keeps_its_sign_in_right_to_left_text(locale):
+    found = {key: text for namespace in TRANSLATED for key, text in texts(namespace, locale).items()
+             if "LGBT+" in text}
+    assert found, "no LGBT+ to check"
+    for key, text in found.items():
+        assert text.count("LGBT+") == text.count("LGBT+\u200e"), key  # else it reads "+LGBT"
+
+
 def test_the_placeholders_and_numbers_check_can_fail(tmp_path):
     english = {"call_number": "Call %{number}", "ended": "If you're ever in danger, call 999."}
     wrong = {"call_number": "Zadzwoń %{numer}", "ended": "Jeśli grozi Ci niebezpieczeństwo, zadzwoń pod 112."}
