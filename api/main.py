@@ -22,7 +22,7 @@ from directory.snapshot import PublishedServices
 
 from api import errors, i18n
 from api.logging_setup import configure_logging
-from api.middleware import SignpostMiddleware
+from api.middleware import HeadAsGet, SignpostMiddleware
 from api.pages import STATIC_DIR
 from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_origins=[*settings.partner_origins, settings.public_base_url],
     )
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(HeadAsGet)
     return app
 
 

@@ -159,3 +159,25 @@ class SignpostMiddleware:
             ],
         })
         await send({"type": "http.response.body", "body": b""})
+
+
+class HeadAsGet:
+    """Answers HEAD on every GET route (link checkers and uptime monitors use it), with the
+    GET answer's status and headers and no body. FastAPI routes declared with GET do not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
