@@ -134,3 +134,24 @@ def test_replica_urls_come_from_a_json_list(monkeypatch):
 def test_replica_urls_must_be_http(bad):
     with pytest.raises(ValidationError):
         Settings(rasa_urls=[bad])
+
+
+def test_with_the_session_store_down_every_message_gets_the_helplines_at_once(replicas, fresh_database_url):
+    """Redis refusing connections (a closed port): no 500s, no wait, and nothing sent to Rasa."""
+    from tests.api.conftest import make_client
+
+    dead_redis = f"redis://127.0.0.1:{free_port()}/2"
+    with make_client(fresh_database_url, rasa_urls=[replicas[0].url], channel_token=TOKEN, redis_url=dead_redis,
+                     chat_timeout_seconds=2) as gateway:
+        started = time.monotonic()
+        opened = gateway.post("/chat/sessions", json={"language": "en"})
+        sent = gateway.post(f"/chat/sessions/{'a' * 43}/messages", json={"text": "he hits me"})
+        ended = gateway.delete(f"/chat/sessions/{'a' * 43}")
+        assert time.monotonic() - started < 5
+    assert opened.status_code == 201 and sent.status_code == 200 and ended.status_code == 204
+    for body in (opened.json(), sent.json()):
+        danger, services = body["messages"]
+        assert body["degraded"] is True
+        assert danger["kind"] == "danger" and "999" in danger["text"]
+        assert "National Domestic Abuse Helpline" in {s["name"] for s in services["services"]}
+    assert replicas[0].received == []
