@@ -90,7 +90,11 @@ def test_the_picker_starts_the_conversation_again_in_the_chosen_language(page: P
     wait_for(lambda: len(events(harness, "start")) == 2)
     assert events(harness, "start")[1]["language"] == "pl"
     wait_for(lambda: any(e["kind"] == "delete" and e["id"] == first for e in events(harness)))  # the old one deleted
-    # The choice lasts for this tab: a reload carries on in Polish.
+    # The choice lasts for this tab: a reload carries on in Polish. (The tab saves the new
+    # conversation when the gateway's answer arrives, a moment after the harness sees the start.)
+    page.wait_for_function(
+        "first => { const s = JSON.parse(sessionStorage.getItem('signpost.chat') || 'null');"
+        " return s && s.id && s.id !== first && s.language === 'pl'; }", arg=first)
     page.reload()
     expect(page.get_by_role("button", name=polish["launcher"])).to_be_visible()
     assert axe_violations(page) == []
