@@ -818,7 +818,7 @@ def main(argv: list[str] | None = None) -> int:
                 load = None
             else:
                 model_path, seconds = train(candidate.name, candidate.pipeline, TRAIN_DIR, workdir)
-                load = os.getloadavg()[0]
+                load = round(os.getloadavg()[0], 2)  # full floats read like phone numbers in the JSON
                 predictions = predict(model_path, texts)
             results[candidate.name] = Result(
                 candidate.name, candidate.description, candidate.pipeline, fp, seconds, load, predictions, now
