@@ -16,6 +16,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.widget_harness.server import HarnessServer, start_in_thread
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 CHROMIUM = os.environ.get("SIGNPOST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -65,6 +67,21 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def harness() -> Iterator[HarnessServer]:
+    """The widget against a scripted gateway (tests/browser/widget_harness/), one per run."""
+    server = start_in_thread()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def base(harness: HarnessServer) -> str:
+    harness.gateway.reset()
+    return f"http://127.0.0.1:{harness.port}"
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,10 @@ whatever the assistant, the directory or a compromised upstream sends."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.widget_harness.server import HarnessServer, start_in_thread
+from tests.browser.widget_harness.server import HarnessServer
 
 SCRIPT = "<script>window.__pwned = 'script'</script>"
 IMAGE = "<img src=x onerror=\"window.__pwned = 'img'\">"
@@ -30,14 +28,6 @@ def hostile_reply() -> dict:
              "categories": [], "eligibility": {"audience": None},
          }]},
     ]}
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[HarnessServer]:
-    server = start_in_thread()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def _answer_with_hostile_replies(route: Route) -> None:

@@ -5,7 +5,6 @@ axe. Whole conversations through the real assistant: tests/stack/test_widget_lan
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,23 +13,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.test_widget_ui import BBC, STUB_PAGE, events, no_trace, wait_for
-from tests.browser.widget_harness.server import HarnessServer, start_in_thread
+from tests.browser.widget_harness.server import HarnessServer
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[HarnessServer]:
-    server = start_in_thread()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def base(harness: HarnessServer) -> str:
-    harness.gateway.reset()
-    return f"http://127.0.0.1:{harness.port}"
 
 
 def words(locale: str) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,7 +18,7 @@ import yaml
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.widget_harness.server import HarnessServer, start_in_thread
+from tests.browser.widget_harness.server import HarnessServer
 
 REPO = Path(__file__).resolve().parents[2]
 WIDGET = REPO / "api" / "static" / "widget"
@@ -44,20 +44,6 @@ TRACES = """async () => ({
 
 
 # ---- fixtures and helpers ----
-@pytest.fixture(scope="session")
-def harness() -> Iterator[HarnessServer]:
-    server = start_in_thread()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def base(harness: HarnessServer) -> str:
-    harness.gateway.reset()
-    return f"http://127.0.0.1:{harness.port}"
-
-
 @pytest.fixture
 def csp_errors(page: Page) -> list[str]:
     errors: list[str] = []
