@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -49,12 +50,12 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError(f"{url} did not come up")
 
 
-@pytest.fixture(scope="session")
-def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_api(database_url: str, **settings: str) -> Iterator[str]:
+    """A real uvicorn serving the API on a free loopback port, with SIGNPOST_* overrides."""
     port = free_port()
-    database = tmp_path_factory.mktemp("browser-db") / "signpost.db"
-    env = {**os.environ, "SIGNPOST_DATABASE_URL": f"sqlite:///{database}", "SIGNPOST_ENVIRONMENT": "test",
-           "SIGNPOST_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "SIGNPOST_DATABASE_URL": database_url, "SIGNPOST_ENVIRONMENT": "test",
+           "SIGNPOST_LOG_LEVEL": "WARNING", **settings}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
@@ -67,6 +68,13 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    database = tmp_path_factory.mktemp("browser-db") / "signpost.db"
+    with running_api(f"sqlite:///{database}") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,7 @@ the charts and tables, axe (WCAG 2.2 AA), and the screenshot in docs/ (sample fi
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from api.insights.counting import InsightCounter
 from directory.db import make_engine, make_sessionmaker
 from directory.migrate import upgrade_to_head
 from directory.models import InsightArea, InsightCategory, InsightOutcome
-from tests.browser.conftest import REPO, axe_violations, free_port, screenshot, wait_until_up
+from tests.browser.conftest import axe_violations, running_api, screenshot
 
 KEY = "browser-test-commissioners-key-" + "k" * 16
 AREAS = [InsightArea.leicester_leicestershire_rutland, InsightArea.derby_derbyshire, InsightArea.warwickshire]
@@ -58,20 +55,8 @@ def seed_sample_counts(database_url: str, weeks: int = 12) -> None:
 def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database_url = f"sqlite:///{tmp_path_factory.mktemp('insights-db') / 'signpost.db'}"
     seed_sample_counts(database_url)
-    port = free_port()
-    env = {**os.environ, "SIGNPOST_DATABASE_URL": database_url, "SIGNPOST_ENVIRONMENT": "test",
-           "SIGNPOST_LOG_LEVEL": "WARNING", "SIGNPOST_ADMIN_API_KEY": KEY}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log", "--log-level", "warning"], cwd=REPO, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/healthz", process)
+    with running_api(database_url, SIGNPOST_ADMIN_API_KEY=KEY) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def sign_in(page: Page, base: str, key: str = KEY) -> None:
