@@ -2,60 +2,41 @@
 by the full-stack tests): sessions, forwarding, deletion, limits, origins, and degraded answers."""
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from api.chat.sessions import conversation_key
 from api.settings import DEVELOPMENT_SESSION_SECRET
+from tests.api.channel_stub import ChannelStub
 from tests.api.conftest import make_client
 
 TOKEN = "test-channel-token-abcdefghijk"
 
 
-class FakeAssistant:
+class FakeAssistant(ChannelStub):
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.ended: list[str] = []
         self.mode = "ok"
-        fake = self
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                if self.headers.get("X-Signpost-Channel-Token") != TOKEN:
-                    return self._reply(401, {"error": "unauthorised"})
-                if self.path.endswith("/end"):
-                    fake.ended.append(body["sender"])
-                    return self._reply(200, {"ended": True})
-                fake.received.append(body)
-                if fake.mode == "error":
-                    return self._reply(500, {"error": "failed"})
-                if fake.mode == "empty":
-                    return self._reply(200, [])
-                return self._reply(200, [
-                    {"recipient_id": body["sender"], "text": f"echo {body['message']}",
-                     "buttons": [{"title": "Stalking", "payload": "/disclose_stalking"}]},
-                    {"recipient_id": body["sender"], "custom": {"kind": "danger", "text": "Call 999"}},
-                ])
-
-            def _reply(self, status, content):
-                data = json.dumps(content).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def _answer(self, path: str, headers, body: dict) -> tuple[int, object]:
+        if headers.get("X-Signpost-Channel-Token") != TOKEN:
+            return 401, {"error": "unauthorised"}
+        if path.endswith("/end"):
+            self.ended.append(body["sender"])
+            return 200, {"ended": True}
+        self.received.append(body)
+        if self.mode == "error":
+            return 500, {"error": "failed"}
+        if self.mode == "empty":
+            return 200, []
+        return 200, [
+            {"recipient_id": body["sender"], "text": f"echo {body['message']}",
+             "buttons": [{"title": "Stalking", "payload": "/disclose_stalking"}]},
+            {"recipient_id": body["sender"], "custom": {"kind": "danger", "text": "Call 999"}},
+        ]
 
 
 @pytest.fixture

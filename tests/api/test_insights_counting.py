@@ -10,7 +10,6 @@ import socket
 import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
@@ -22,6 +21,7 @@ from api.insights.tracker import ENDED_GRACE_SECONDS, MemoryOutcomeTracker, Redi
 from directory.db import make_engine, make_sessionmaker
 from directory.migrate import upgrade_to_head
 from directory.models import InsightArea, InsightCategory, InsightCount, InsightOutcome
+from tests.api.channel_stub import ChannelStub
 from tests.api.conftest import make_client
 
 TOKEN = "insights-channel-token-abcdefghijk"
@@ -32,37 +32,20 @@ C = InsightCategory
 O = InsightOutcome
 
 
-class ScriptedAssistant:
+class ScriptedAssistant(ChannelStub):
     """The assistant's channel on loopback, answering each message from a script."""
 
     def __init__(self) -> None:
         self.replies: dict[str, list] = {}
-        scripted = self
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                if self.path.endswith("/end"):
-                    return self._reply(200, {"ended": True})
-                reply = scripted.replies.get(body["message"], [{"text": "Tell me more."}])
-                if reply == "fail":
-                    return self._reply(500, {"error": "failed"})
-                return self._reply(200, [{"recipient_id": body["sender"], **m} for m in reply])
-
-            def _reply(self, status, content):
-                data = json.dumps(content).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def _answer(self, path: str, headers, body: dict) -> tuple[int, object]:
+        if path.endswith("/end"):
+            return 200, {"ended": True}
+        reply = self.replies.get(body["message"], [{"text": "Tell me more."}])
+        if reply == "fail":
+            return 500, {"error": "failed"}
+        return 200, [{"recipient_id": body["sender"], **m} for m in reply]
 
 
 def services(outcome: str, category: str = "stalking", area: str = "warwickshire") -> dict:
