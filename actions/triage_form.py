@@ -35,6 +35,11 @@ from actions.settings import OUTSIDE_PILOT
 logger = logging.getLogger(__name__)
 
 FORM_NAME = "triage_form"
+# The form's required_slots in bot/domain/triage.yml. Rasa sends this action no domain
+# (encoding and parsing the whole domain, responses in every language, on each turn of the
+# form was a tenth of Rasa's CPU under load, docs/benchmarks.md), so the action keeps its own
+# copy; a test holds it to the domain file.
+FORM_SLOTS = ["about_self", "age_group", "identity", "location", "recent_assault"]
 NOT_SAID = "not_said"
 SOMEONE_ELSE = "someone_else"
 ABOUT_SELF_VALUES = {"self", SOMEONE_ELSE, NOT_SAID}
@@ -123,6 +128,9 @@ class ValidateTriageForm(FormValidationAction):
         context_events = context_slot_events(tracker)
         tracker.add_slots(context_events)
         return context_events + await super().run(dispatcher, tracker, domain)
+
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        return list(FORM_SLOTS)
 
     async def required_slots(
         self,

@@ -11,10 +11,29 @@ from actions.triage_form import (
     ActionAskIdentity,
     ActionAskLocation,
     ActionAskRecentAssault,
+    FORM_SLOTS,
     ValidateTriageForm,
     required_triage_slots,
 )
 from tests.bot.helpers import down, json_response, make_tracker, responses
+
+
+@pytest.fixture
+def domain() -> dict:
+    """What Rasa sends these actions for a domain: nothing (no action declares send_domain)."""
+    return {}
+
+
+def test_the_form_keeps_the_same_slots_as_the_domain():
+    from rasa.shared.core.domain import Domain
+
+    from tests.bot.conftest import BOT_DIR
+
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    assert FORM_SLOTS == domain.as_dict()["forms"]["triage_form"]["required_slots"]
+    assert domain.user_actions and not [
+        action for action in domain.user_actions if domain.does_custom_action_explicitly_need_domain(action)
+    ], "an action asks for the domain, which Rasa would then encode on every call (docs/benchmarks.md)"
 
 
 def form_tracker(slots: dict, answered: dict, requested: str, **message):
