@@ -6,10 +6,14 @@ DangerPriority. Run with the bot environment:
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+import skops.io
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -17,7 +21,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.danger_priority import DangerPriority
-from components.tfidf_intent_classifier import TfidfIntentClassifier
+from components.tfidf_intent_classifier import Scorer, TfidfIntentClassifier
+from tests.bot.conftest import REPO_ROOT
 
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 
@@ -158,3 +163,75 @@ def test_classifier_refuses_intents_too_small_to_calibrate(tmp_path: Path) -> No
     small = {intent: texts[:3] for intent, texts in TRAINING.items()}
     with pytest.raises(ValueError, match="at least 5 examples"):
         component.train(training_data(small))
+
+
+SCORED_TEXTS = [
+    "he keeps following me and messaging from new numbers",
+    "he's outside with a knife",
+    "when is bin day",
+    "zzzz qqqq",  # nothing the vectorizers know
+    "i",
+    "MY EX FOLLOWS ME!!! 😢",
+]
+
+
+def test_the_scorer_gives_the_pipelines_own_probabilities(tmp_path: Path) -> None:
+    component, _ = classifier(tmp_path)
+    component.train(training_data(TRAINING))
+    expected = component.model.predict_proba(SCORED_TEXTS)
+    assert list(component.scorer.classes_) == list(component.model.classes_)
+    np.testing.assert_allclose(component.scorer.predict_proba(SCORED_TEXTS), expected, rtol=0, atol=1e-12)
+
+
+def test_the_shipped_models_scorer_agrees_with_scikit_learn_on_the_held_out_set(tmp_path: Path) -> None:
+    model = REPO_ROOT / "bot" / "models" / "signpost.tar.gz"
+    if not model.exists():
+        pytest.skip("no trained model (scripts/test-bot.sh trains one first)")
+    with tarfile.open(model) as archive:
+        archive.extractall(tmp_path)
+    (stored,) = tmp_path.glob("**/tfidf_intent_classifier.skops")
+    pipeline = skops.io.load(stored, trusted=True)
+    held_out = yaml.safe_load((REPO_ROOT / "bot" / "eval" / "heldout_nlu.yml").read_text(encoding="utf-8"))
+    texts = [
+        line[2:].strip()
+        for block in held_out["nlu"]
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
+    assert len(texts) > 200
+    np.testing.assert_allclose(
+        Scorer(pipeline).predict_proba(texts), pipeline.predict_proba(texts), rtol=0, atol=1e-12
+    )
+
+
+def test_a_button_payload_for_a_known_intent_is_not_scored(tmp_path: Path) -> None:
+    component, _ = classifier(tmp_path)
+    component.train(training_data(TRAINING))
+    payloads = [Message(data={"text": t}) for t in ("/disclose_stalking", ' /out_of_scope{"x": 1}', "/immediate_danger@0.4")]
+    component.process(payloads)
+    assert [m.get("intent") for m in payloads] == [
+        {"name": "disclose_stalking", "confidence": 1.0},
+        {"name": "out_of_scope", "confidence": 1.0},
+        {"name": "immediate_danger", "confidence": 1.0},
+    ]
+
+
+@pytest.mark.parametrize("text", ["/not_an_intent", "/", "he keeps following me / messaging", "/{}"])
+def test_anything_else_starting_with_a_slash_is_scored_as_words(tmp_path: Path, text: str) -> None:
+    component, _ = classifier(tmp_path)
+    component.train(training_data(TRAINING))
+    msg = Message(data={"text": text})
+    component.process([msg])
+    assert len(msg.get("intent_ranking")) == len(TRAINING)
+    assert msg.get("intent")["confidence"] < 1.0
+
+
+def test_the_pipeline_turns_each_payload_into_the_intent_it_names() -> None:
+    """What makes skipping safe: RegexMessageHandler, last in the pipeline, sets every
+    payload's intent itself, whatever the classifier said."""
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+
+    handler = RegexMessageHandler.create({}, LocalModelStorage(Path("/nonexistent")), Resource("regex"), CONTEXT)
+    scored_wrongly = Message(data={"text": "/disclose_stalking", "intent": {"name": "out_of_scope", "confidence": 0.9}})
+    (handled,) = handler.process([scored_wrongly])
+    assert handled.get("intent") == {"name": "disclose_stalking", "confidence": 1.0}
