@@ -364,3 +364,64 @@ async def test_our_no_op_anonymization_does_not_reread_the_tracker(safeguards):
     processor.tracker_store = CountingStore()
     await processor.run_anonymization_pipeline(DialogueStateTracker("someone", []))
     assert CountingStore.reads == 0
+
+
+CONVERSATIONS = [
+    ["hello", "/affirm", "/deny"],
+    ["my partner checks my phone and takes my money", "/affirm", "/deny", "/deny", "CV11 4HL"],
+    ["he's outside the door with a knife", "/affirm"],
+    ["someone raped me last night", "/rather_not_say", "/rather_not_say"],
+    ["mój partner mnie bije", "/not_an_intent", "/"],
+]
+
+
+async def parses_and_predictions(agent, conversations) -> list:
+    from rasa.core.channels.channel import UserMessage
+
+    seen = []
+    for number, turns in enumerate(conversations):
+        sender = f"compare-{number}-{id(conversations)}-{time.monotonic_ns()}"
+        for text in turns:
+            seen.append(await agent.parse_message(text))
+            await agent.processor.log_message(UserMessage(text, sender_id=sender))
+            prediction = await agent.processor.predict_next_for_sender_id(sender)
+            seen.append({key: prediction[key] for key in ("scores", "policy", "confidence")})
+    return seen
+
+
+@pytest.mark.asyncio
+async def test_graphs_run_without_dask_give_dasks_results(safeguards, monkeypatch):
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    model = BOT_DIR / "models" / "signpost.tar.gz"
+    if not model.exists():
+        pytest.skip("no trained model (scripts/test-bot.sh trains one first)")
+    ours = DaskGraphRunner.run
+    assert getattr(ours, "signpost_patched", False)
+    agent = Agent.load(str(model))
+    with_ours = await parses_and_predictions(agent, CONVERSATIONS)
+    monkeypatch.setattr(DaskGraphRunner, "run", ours.original)
+    with_dask = await parses_and_predictions(agent, CONVERSATIONS)
+    assert len(with_ours) == 2 * sum(len(turns) for turns in CONVERSATIONS)
+    assert with_ours == with_dask
+
+
+def test_a_failing_graph_node_fails_the_run_as_with_dask(safeguards):
+    from rasa.engine.exceptions import GraphComponentException
+    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.graph_components.providers.domain_provider import DomainProvider
+
+    schema = GraphSchema({
+        "domain": SchemaNode(needs={}, uses=DomainProvider, fn="provide_inference", constructor_name="load",
+                             config={}, is_target=True),
+    })
+    runner = DaskGraphRunner(schema, LocalModelStorage(REPO_ROOT / "no-such-model"), ExecutionContext(schema, "t"), [])
+    failures = []
+    for run in (DaskGraphRunner.run, DaskGraphRunner.run.original):
+        with pytest.raises(GraphComponentException) as raised:
+            run(runner, targets=["domain"])
+        failures.append(type(raised.value.__cause__))
+    assert failures[0] is failures[1]
