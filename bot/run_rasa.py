@@ -219,6 +219,97 @@ def run_graphs_in_order_without_dask() -> None:
     DaskGraphRunner.run = run
 
 
+def save_trackers_to_redis_without_rereading_them() -> None:
+    """Rasa's RedisTrackerStore.save first reads back and decodes the stored conversation
+    and merges it with the one being saved, to keep earlier sessions that `retrieve`
+    leaves out: a tenth of Rasa's CPU per message under load (docs/benchmarks.md). Here
+    nothing earlier is worth keeping: the record expires with the session (record_exp
+    equals session_expiration_time, and each save renews it), and the lock store keeps
+    two replicas from saving one conversation at once. So write the current session, with
+    the same expiry; if an earlier session was still stored, it is dropped, not kept."""
+    from rasa.core.tracker_store import RedisTrackerStore
+
+    original = RedisTrackerStore.save
+    if getattr(original, "signpost_patched", False):
+        return
+
+    async def save(self: Any, tracker: Any, timeout: Any = None) -> None:
+        await self.stream_events(tracker)
+        if not timeout and self.record_exp:
+            timeout = self.record_exp
+        self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(tracker), ex=timeout)
+
+    save.signpost_patched = True  # type: ignore[attr-defined]
+    RedisTrackerStore.save = save
+
+
+# Below the action server's own keep-alive (Sanic's KEEP_ALIVE_TIMEOUT, 5 s), so Rasa never
+# reuses a connection the action server is closing at that moment.
+ACTION_SERVER_KEEPALIVE_SECONDS = 2.0
+
+
+def keep_connections_to_the_action_server() -> None:
+    """Rasa opens a new aiohttp session, and so a new TCP connection, for every call to
+    the action server, and closes it after: several per message, a twentieth of Rasa's CPU
+    under load. One session per event loop here, keeping idle connections for
+    ACTION_SERVER_KEEPALIVE_SECONDS. Requests, timeouts and errors are Rasa's own."""
+    import asyncio
+
+    import aiohttp
+    import rasa.utils.endpoints as rasa_endpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    original = EndpointConfig.request
+    if getattr(original, "signpost_patched", False):
+        return
+    sessions: dict = {}
+
+    def shared_session() -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        session = sessions.get(loop)
+        if session is None or session.closed:
+            for stale in [known for known in sessions if known.is_closed()]:
+                del sessions[stale]
+            session = sessions[loop] = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(keepalive_timeout=ACTION_SERVER_KEEPALIVE_SECONDS),
+                timeout=aiohttp.ClientTimeout(total=rasa_endpoints.DEFAULT_REQUEST_TIMEOUT),
+            )
+        return session
+
+    async def request(
+        self: Any,
+        method: str = "post",
+        subpath: Any = None,
+        content_type: Any = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        if self.cafile or self.basic_auth:  # not how Signpost's endpoints are set: Rasa's way
+            return await original(self, method, subpath, content_type, compress, **kwargs)
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kwargs.pop("headers", None) or {})
+        headers.update(self.headers or {})
+        async with shared_session().request(
+            method,
+            rasa_endpoints.concat_url(self.url, subpath),
+            headers=headers,
+            params=self.combine_parameters(kwargs),
+            compress=compress,
+            **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise rasa_endpoints.ClientResponseError(
+                    response.status, response.reason, await response.content.read()
+                )
+            try:
+                return await response.json()
+            except aiohttp.ContentTypeError:
+                return None
+
+    request.signpost_patched = True  # type: ignore[attr-defined]
+    EndpointConfig.request = request
+
+
 def install_safeguards() -> None:
     # Telemetry would send usage events to Rasa's servers: always off, whatever is set.
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
@@ -227,6 +318,8 @@ def install_safeguards() -> None:
     skip_the_no_op_anonymization_of_stored_events()
     resolve_event_types_from_a_table()
     run_graphs_in_order_without_dask()
+    save_trackers_to_redis_without_rereading_them()
+    keep_connections_to_the_action_server()
     redact_structured_logs()
     log_tracebacks_without_locals()
 

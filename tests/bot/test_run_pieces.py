@@ -425,3 +425,96 @@ def test_a_failing_graph_node_fails_the_run_as_with_dask(safeguards):
             run(runner, targets=["domain"])
         failures.append(type(raised.value.__cause__))
     assert failures[0] is failures[1]
+
+
+class RecordingRedis:
+    def __init__(self) -> None:
+        self.calls: list = []
+        self.data: dict = {}
+
+    def get(self, key):
+        self.calls.append(("get", key))
+        return self.data.get(key)
+
+    def set(self, key, value, ex=None):
+        self.calls.append(("set", key, ex))
+        self.data[key] = value
+
+
+@pytest.mark.asyncio
+async def test_trackers_are_saved_to_redis_with_their_expiry_without_being_read_back(safeguards):
+    from rasa.core.tracker_store import RedisTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    store = RedisTrackerStore(domain, record_exp=1800)
+    store.red = RecordingRedis()
+    earlier = [ActionExecuted("action_session_start", timestamp=1), SessionStarted(timestamp=2),
+               UserUttered("an earlier session", timestamp=3)]
+    current = [ActionExecuted("action_session_start", timestamp=10), SessionStarted(timestamp=11),
+               UserUttered("hello", timestamp=12), SlotSet("area", "warwickshire", timestamp=13)]
+    store.red.data[store.key_prefix + "someone"] = store.serialise_tracker(
+        DialogueStateTracker.from_events("someone", earlier + current[:2]))
+
+    tracker = await store.retrieve("someone")
+    tracker.update_with_events(current[2:], domain)
+    store.red.calls.clear()
+    await store.save(tracker)
+
+    assert store.red.calls == [("set", store.key_prefix + "someone", 1800)]
+    stored = await store.retrieve_full_tracker("someone")
+    assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in current]
+    assert stored.get_slot("area") == "warwickshire"
+
+
+@pytest.mark.asyncio
+async def test_action_calls_share_a_connection_and_survive_the_action_server_restarting(
+    safeguards, aiohttp_unused_port
+):
+    import rasa.core.actions.action as rasa_action
+    from aiohttp import web
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    peers = []
+
+    async def webhook(request):
+        await request.json()  # as an action server does (aiohttp stalls a kept connection otherwise)
+        peers.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": [{"text": "hello"}]})
+
+    port = aiohttp_unused_port()
+
+    async def start() -> web.AppRunner:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        return runner
+
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    action = rasa_action.RemoteAction("action_signpost", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+
+    async def call() -> list:
+        nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+        events = await action.run(CollectingOutputChannel(), nlg, DialogueStateTracker("test", domain.slots), domain)
+        return [event.text for event in events]
+
+    runner = await start()
+    try:
+        assert await call() == ["hello"] and await call() == ["hello"]
+        assert peers[0] == peers[1], "the second call opened a new connection"
+        await runner.cleanup()  # the action server restarts, closing its connections
+        runner = await start()
+        assert await call() == ["hello"]
+        await asyncio.sleep(safeguards.ACTION_SERVER_KEEPALIVE_SECONDS + 0.5)
+        assert await call() == ["hello"]
+        assert len(set(peers)) == 3, "a closed or expired connection was used again"
+    finally:
+        await runner.cleanup()
