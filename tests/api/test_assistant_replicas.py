@@ -155,3 +155,17 @@ def test_with_the_session_store_down_every_message_gets_the_helplines_at_once(re
         assert danger["kind"] == "danger" and "999" in danger["text"]
         assert "National Domestic Abuse Helpline" in {s["name"] for s in services["services"]}
     assert replicas[0].received == []
+
+
+def test_the_assistant_client_asks_which_async_library_without_a_failing_import():
+    """httpcore imports sniffio on every request to tell asyncio from trio; when sniffio is
+    missing that import fails, and is retried (searching sys.path) on every request."""
+    import sys
+
+    from httpcore._synchronization import current_async_library
+
+    async def ask() -> str:
+        return current_async_library()
+
+    assert asyncio.run(ask()) == "asyncio"
+    assert "sniffio" in sys.modules
