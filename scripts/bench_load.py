@@ -221,13 +221,15 @@ def main() -> int:
     best = max(results, key=held)
     cpu_per_reply = sum(best["cpu_ms_per_reply"].values())
     ceiling = (os.cpu_count() or 1) * 1000 / cpu_per_reply
+    rasa_share = sum(v for n, v in best["cpu_ms_per_reply"].items() if n.startswith("rasa")) / cpu_per_reply
     verdict = "met" if held(best) >= TARGET_PEOPLE else f"missed by {TARGET_PEOPLE - held(best)}"
     lines += ["", f"Target: at least {TARGET_PEOPLE} paced conversations with reply p95 < {P95_TARGET_MS} ms. Best "
               f"here: {held(best)} ({best['label']}), {verdict}. Each reply costs about {cpu_per_reply:.0f} ms of "
               f"CPU across the processes, so {os.cpu_count()} cores could give at most about {ceiling:.0f} replies/s "
-              f"({ceiling * 10:.0f} paced people) with nothing else running; a p95 under {P95_TARGET_MS} ms needs "
-              "headroom below that, and Rasa's share is most of it (its NLU, dialogue policies and tracker "
-              "handling). The figures are only as good as the machine was quiet: see the load averages.",
+              f"({ceiling * 10:.0f} paced people) with nothing else running (Locust and PostgreSQL not counted); a "
+              f"p95 under {P95_TARGET_MS} ms needs headroom below that. Rasa's replicas take "
+              f"{rasa_share:.0%} of it. The figures are only as good as the machine was quiet: see the load "
+              "averages.",
               "", load_note()]
     body = "\n".join(lines)
     print(body)
