@@ -72,6 +72,7 @@ class Scorer:
             raise ValueError("Scorer reproduces unweighted features and sigmoid calibration only")
         self.vectorizers = [vectorizer for _, vectorizer in union.transformer_list]
         self.classes_ = calibrated.classes_
+        self.intents = {str(intent) for intent in self.classes_}
         # Per calibrated SVM: weights, intercepts, the column of each of its classes, and
         # each class's sigmoid (sklearn: proba = expit(-(a * score + b))).
         self.members = []
@@ -144,7 +145,6 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self.model = model
         self.scorer = Scorer(model) if model is not None else None
-        self.known_intents = {str(intent) for intent in model.classes_} if model is not None else set()
 
     @classmethod
     def create(
@@ -185,7 +185,6 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         # (an array, not a list: CalibratedClassifierCV in scikit-learn 1.1 counts classes with `y == c`)
         self.model = self._new_model().fit(texts, np.asarray(labels))
         self.scorer = Scorer(self.model)
-        self.known_intents = {str(intent) for intent in self.model.classes_}
         self.persist()
         return self._resource
 
@@ -197,7 +196,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not text:
                 continue
-            named = button_intent(text, self.known_intents)
+            named = button_intent(text, self.scorer.intents)
             if named is None:
                 scored.append(message)
             else:
