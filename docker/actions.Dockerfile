@@ -1,11 +1,13 @@
 # The action server: only rasa-sdk and what the actions import, not the whole of Rasa.
-# Versions are those of the bot environment (tests/production/test_containers.py checks).
+# requirements/actions.lock is locked against the bot environment's lock, so the versions are
+# those the tests run (tests/production/test_locks.py checks).
 # Build from the repository root: docker build -f docker/actions.Dockerfile .
 FROM python:3.10-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
-COPY docker/requirements-actions.txt /tmp/requirements-actions.txt
-RUN /opt/venv/bin/pip install -r /tmp/requirements-actions.txt
+COPY requirements/actions.lock /tmp/actions.lock
+RUN /opt/venv/bin/pip install pip==24.0 \
+ && /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/actions.lock && /opt/venv/bin/pip check
 
 FROM python:3.10-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \

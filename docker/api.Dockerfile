@@ -4,10 +4,14 @@ FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 WORKDIR /src
+# The same locks as scripts/setup.sh, hash-checked: the image runs what the tests ran.
+COPY requirements/api.lock requirements/build.lock /tmp/
+RUN /opt/venv/bin/pip install pip==24.0 \
+ && /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/api.lock -r /tmp/build.lock
 COPY pyproject.toml README.md ./
 COPY api api
 COPY directory directory
-RUN /opt/venv/bin/pip install .
+RUN /opt/venv/bin/pip install --no-deps --no-build-isolation . && /opt/venv/bin/pip check
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \

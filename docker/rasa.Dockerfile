@@ -5,9 +5,10 @@
 FROM python:3.10-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 RASA_TELEMETRY_ENABLED=false
 RUN python -m venv /opt/venv
-COPY requirements-bot.txt /tmp/requirements-bot.txt
-# One resolver pass, as scripts/setup.sh does, so nothing drags Rasa's pins.
-RUN /opt/venv/bin/pip install -r /tmp/requirements-bot.txt
+# The bot environment's lock, hash-checked, as scripts/setup.sh installs it.
+COPY requirements/bot.lock /tmp/bot.lock
+RUN /opt/venv/bin/pip install pip==24.0 \
+ && /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/bot.lock && /opt/venv/bin/pip check
 WORKDIR /bot
 COPY bot/config.yml bot/credentials.yml bot/endpoints.production.yml bot/run_rasa.py ./
 COPY bot/domain domain

@@ -11,6 +11,9 @@ need_apt=()
 command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The browser tests lay the pages out under both font sets (tests/browser/conftest.py FONT_SETS).
+[ -d /usr/share/fonts/truetype/dejavu ] || need_apt+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ] || need_apt+=(fonts-liberation2)
 if [ ${#need_apt[@]} -gt 0 ] && [ "${SIGNPOST_SKIP_APT:-}" != 1 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   log "installing Debian packages: ${need_apt[*]}"
@@ -35,25 +38,37 @@ find_python() {  # $1 = wanted minor version prefix, e.g. 3.10; prints a usable 
 
 stamp_ok() { [ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2" ]; }
 
-api_hash=$(cat pyproject.toml | sha256sum | cut -c1-16)
+# Both environments install from the lock files in requirements/ with --require-hashes:
+# the locks decide what runs, not whatever the registry serves on the day (scripts/lock.sh
+# refreshes them). pip itself is pinned for the same reason.
+PIP_PIN="pip==24.0"   # Rasa 3.6's resolver needs pip < 24.1
+
+api_hash=$(cat requirements/api-dev.lock requirements/build.lock pyproject.toml | sha256sum | cut -c1-16)
 if ! stamp_ok .venv "$api_hash"; then
   py=""
   for v in 3.11 3.12 3.13; do py=$(find_python $v) && break; done
   [ -n "$py" ] || { echo "Python 3.11+ not found" >&2; exit 1; }
-  log "creating .venv with $($py --version)"
+  log "creating .venv with $($py --version) from requirements/api-dev.lock"
+  rm -rf .venv
   "$py" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  .venv/bin/pip install -q "$PIP_PIN"
+  .venv/bin/pip install -q --require-hashes --no-deps -r requirements/api-dev.lock
+  # The project itself, editable, with nothing resolved beyond the lock.
+  .venv/bin/pip install -q --require-hashes --no-deps -r requirements/build.lock
+  .venv/bin/pip install -q --no-deps --no-build-isolation -e .
+  .venv/bin/pip check
   echo "$api_hash" > .venv/.stamp
 fi
 
-bot_hash=$(cat requirements-bot.txt | sha256sum | cut -c1-16)
+bot_hash=$(cat requirements/bot.lock | sha256sum | cut -c1-16)
 if [ "${SIGNPOST_SKIP_BOT:-}" != 1 ] && ! stamp_ok .venv-bot "$bot_hash"; then
   py=$(find_python 3.10) || { echo "Python 3.10 not found (pyenv or python3.10 on PATH)" >&2; exit 1; }
-  log "creating .venv-bot with $($py --version) (Rasa takes a few minutes)"
+  log "creating .venv-bot with $($py --version) from requirements/bot.lock (Rasa takes a few minutes)"
+  rm -rf .venv-bot
   "$py" -m venv .venv-bot
-  .venv-bot/bin/pip install -q --upgrade 'pip<24.1'
-  .venv-bot/bin/pip install -q -r requirements-bot.txt
+  .venv-bot/bin/pip install -q "$PIP_PIN"
+  .venv-bot/bin/pip install -q --require-hashes --no-deps -r requirements/bot.lock
+  .venv-bot/bin/pip check
   echo "$bot_hash" > .venv-bot/.stamp
 fi
 log "ready"

@@ -2,7 +2,7 @@
 # Trains the assistant's model only when it is missing or out of date.
 #
 # "Out of date" means the hash of everything the model is built from (bot/config.yml,
-# bot/domain/, bot/data/, bot/components/ and the bot environment's requirements)
+# bot/domain/, bot/data/, bot/components/ and the bot environment's lock)
 # differs from the one recorded when bot/models/signpost.tar.gz was trained
 # (bot/models/signpost.source-hash). `--force` trains anyway.
 set -euo pipefail
@@ -15,8 +15,8 @@ STAMP=bot/models/signpost.source-hash
 say() { printf '\033[1m[train-bot]\033[0m %s\n' "$*"; }
 
 source_hash() {
-  find bot/config.yml bot/domain bot/data bot/components requirements-bot.txt \
-    -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.txt' \) \
+  find bot/config.yml bot/domain bot/data bot/components requirements/bot.lock \
+    -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.lock' \) \
     -not -path '*/__pycache__/*' -print0 \
     | sort -z \
     | xargs -0 sha256sum \
