@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.browser.widget_harness.server import HarnessServer, start_in_thread
 from tests.stack.harness import free_port
@@ -87,11 +87,17 @@ def base(harness: HarnessServer) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the run: a second sync instance cannot start beside the first."""
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -122,3 +128,69 @@ def axe_violations(page: Page) -> list[str]:
 def screenshot(page: Page, name: str, full_page: bool = True) -> None:
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "screenshots" / name), full_page=full_page)
+
+
+# ---- large text under more than one font set ----
+# Layout depends on the fonts a machine has (Arial falls back to whatever fontconfig finds), so
+# the large-text tests run once per font set that scripts/setup.sh installs, each Chromium given
+# a fontconfig of its own that holds only that set, and assert which font was really used.
+FONT_SETS = {
+    "dejavu": ("DejaVu Sans", ["/usr/share/fonts/truetype/dejavu"]),
+    "liberation": ("Liberation Sans", ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]),
+}
+TEXT_SIZES = {"200%": 32, "400%": 64}  # the browser's default text size (16px), doubled and quadrupled
+VIEWPORTS = [(320, 256), (320, 568), (568, 320), (640, 450), (1280, 900)]
+
+
+def fontconfig_for(family: str, directories: list[str], folder: Path) -> Path:
+    dirs = "".join(f"<dir>{d}</dir>" for d in directories if Path(d).is_dir())
+    aliases = "".join(
+        f'<alias binding="same"><family>{generic}</family><prefer><family>{family}</family></prefer></alias>'
+        for generic in ("Arial", "Helvetica", "Helvetica Neue", "sans-serif", "serif", "system-ui"))
+    config = folder / "fonts.conf"
+    config.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                      f'{dirs}<cachedir>{folder / "cache"}</cachedir>{aliases}</fontconfig>')
+    return config
+
+
+@pytest.fixture(scope="session", params=sorted(FONT_SETS))
+def font_browser(request: pytest.FixtureRequest, playwright: Playwright,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Browser]]:
+    family, directories = FONT_SETS[request.param]
+    assert any(Path(d).is_dir() for d in directories), f"{family} is not installed (scripts/setup.sh installs it)"
+    config = fontconfig_for(family, directories, tmp_path_factory.mktemp(f"fonts-{request.param}"))
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                         env={**os.environ, "FONTCONFIG_FILE": str(config)})
+    yield family, browser
+    browser.close()
+
+
+@contextmanager
+def large_text_page(browser: Browser, viewport: tuple[int, int], text_px: int) -> Iterator[Page]:
+    """A page whose browser text size is `text_px` (as a person's text-size setting sets it)."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": text_px, "fixed": round(text_px * 13 / 16)}})
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def used_font(page: Page, selector: str) -> str:
+    """The font Chromium really drew `selector`'s text with (through shadow roots)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    if not node:  # inside the widget's shadow root
+        host = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "signpost-widget"})["nodeId"]
+        shadow = cdp.send("DOM.describeNode", {"nodeId": host, "depth": 1, "pierce": True})["node"]["shadowRoots"][0]
+        pushed = cdp.send("DOM.pushNodesByBackendIdsToFrontend", {"backendNodeIds": [shadow["backendNodeId"]]})
+        node = cdp.send("DOM.querySelector", {"nodeId": pushed["nodeIds"][0], "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return max(fonts, key=lambda f: f["glyphCount"])["familyName"]

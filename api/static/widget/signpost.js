@@ -291,8 +291,14 @@
       first = first || node;
     }
     save();
-    // Show the start of a reply (the log is the offset parent), or the end after the person's own words.
-    if (first) w.log.scrollTop = items[0].who === 'you' ? w.log.scrollHeight : first.offsetTop - 8;
+    if (first) reveal(first, items[0].who === 'you');
+  };
+  // The start of a reply, or the end after the person's own words, in the log or the panel.
+  const reveal = (node, toEnd) => {
+    const box = getComputedStyle(w.log).overflowY === 'visible' ? w.panel : w.log;
+    if (toEnd) box.scrollTop = box.scrollHeight;
+    else if (box === w.log) box.scrollTop = node.offsetTop - 8; // the log is the offset parent
+    else node.scrollIntoView({block: 'start'});
   };
   const usable = (m) => m && (m.text || (m.buttons || []).length || (m.services || []).length);
   const showBot = (messages) => append(messages.map((m) => ({who: 'bot',
@@ -405,7 +411,7 @@
     w.panel.hidden = false;
     w.bar.hidden = true;
     w.launcher.setAttribute('aria-expanded', 'true');
-    w.log.scrollTop = w.log.scrollHeight; // a conversation carried over from another page: its end
+    if (w.items.length) reveal(null, true); // a conversation carried over from another page: its end
     w.title.focus();
     if (!w.id && !w.items.length && !w.ended) queue(startSession);
   };
@@ -580,9 +586,9 @@
     const goodbyeText = h('p', {class: 'sp-text', tabindex: '-1'}, ...linkify(t('ended'), {}));
     const goodbye = h('div', {class: 'sp-goodbye'}, goodbyeText,
       h('button', {type: 'button', class: 'sp-button sp-secondary', onclick: restart}, t('new_chat')));
-    const panel = h('div', {class: 'sp-panel', id: 'sp-panel', hidden: true},
-      h('div', {class: 'sp-head'}, title, exitButton(),
-        h('button', {type: 'button', class: 'sp-button sp-secondary', onclick: closePanel}, t('close'))),
+    const head = h('div', {class: 'sp-head'}, title, exitButton(),
+      h('button', {type: 'button', class: 'sp-button sp-secondary sp-close', onclick: closePanel}, h('span', {}, t('close'))));
+    const panel = h('div', {class: 'sp-panel', id: 'sp-panel', hidden: true}, head,
       notice, languages, log, status, form, h('div', {class: 'sp-foot'}, endButton, confirm), goodbye);
     const progress = h('p', {class: 'sp-vh', 'aria-live': 'polite'});
     const root = h('aside', {class: 'sp sp-' + position, lang: language, dir: dirOf(language), 'aria-label': t('region_label')},
@@ -596,6 +602,7 @@
       }
     });
     shadow.append(stylesheet, root);
+    if (window.ResizeObserver) new ResizeObserver(() => root.style.setProperty('--sp-head', head.offsetHeight + 'px')).observe(head);
 
     w = {host, root, bar, launcher, panel, title, notice, log, status, input, endButton, confirm, goodbyeText,
       progress, id: null, items: [], used: false, ended: false, queue: Promise.resolve(), ttl: 1800000, expires: 0};
