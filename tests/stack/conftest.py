@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import browser, page, phone  # noqa: F401  (shared browser fixtures)
+from tests.browser.conftest import browser, page, phone, playwright  # noqa: F401  (shared browser fixtures)
 from tests.stack.harness import Stack
 
 
