@@ -292,9 +292,19 @@ DANGER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             r"\b(?:taken|took|take|swallowed|downed) (?:an |some |all (?:of )?(?:my |the )?|too many |to many |loads of |a lot of |a load of |a (?:whole )?(?:packet|box|bottle) of )?(?:\d+ )?(?:\w+ )?(?:pills|tablets|painkillers|antidepressants|medication|meds|paracetamol|overdose|something)\b",
         ),
         ("self_harm", r"\boverdosed?\b|\bparacetamol\b|\b(?:pills|tablets) in front of me\b"),
+        # Suicidal feelings on their own get the crisis route (components.crisis_signs); with
+        # a time that is now, or an intent to act, they are danger now as well.
         (
             "self_harm",
-            r"\b(?:kill (?:myself|herself|himself|themselves)|end my life|end it all|end it tonight|want to die|suicide|suicidal|hurt myself|cut myself|take my (?:own )?life)\b",
+            rf"\b(?:kill (?:myself|herself|himself|themselves)|end my life|end it all|end it|want to die|suicide|suicidal|hurt myself|cut myself|take my (?:own )?life|do it)\b.*\b(?:{SOON})\b",
+        ),
+        (
+            "self_harm",
+            rf"\b(?:{SOON})\b.*\b(?:kill (?:myself|herself|himself)|end my life|end it all|hurt myself|cut myself|take my (?:own )?life)\b",
+        ),
+        (
+            "self_harm",
+            r"\b(?:going to|about to|gonna|ready to) (?:kill (?:myself|herself|himself|themselves)|end (?:it|my life|her life)|take my (?:own )?life|hurt myself|cut myself)\b",
         ),
         (
             "self_harm",
@@ -302,7 +312,7 @@ DANGER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "self_harm",
-            r"\b(?:goodbye note|suicide note|the rope|hang myself|cannot go on|doing it tonight)\b",
+            r"\b(?:goodbye note|suicide note|the rope|hang myself|doing it tonight)\b",
         ),
         # Asking for help now
         (
@@ -397,12 +407,46 @@ def normalise(text: str) -> str:
     return " ".join(_normalise_word(w.strip("'")) for w in words if w.strip("'"))
 
 
+# Fewer false alarms. A threat or a weapon told as the past, with nothing that places it now,
+# is a disclosure ("years ago my ex used to threaten to kill me"); a question about calling
+# for help, or about how to tell whether someone is in danger, is a question.
+PAST = re.compile(
+    r"\b(?:used to|years ago|months ago|weeks ago|last (?:year|month|summer|christmas)|when (?:we|i) (?:were|was)|"
+    r"back then|in (?:19|20)\d\d|as a (?:child|kid|teenager|girl)|when i was (?:little|young|a kid|a child|\d+)|"
+    r"in the past|once threatened|still think about|flashbacks?|nightmares?|my ex used|survived|ages ago|"
+    r"(?:a )?long time ago|a while ago|that was (?:ages|years|months|a long time))\b"
+)
+PRESENT = re.compile(
+    rf"\b(?:{SOON}|this (?:morning|evening|afternoon)|outside|here|coming|on (?:his|her|their) way|again|"
+    r"still (?:has|got|threatening|says)|keeps)\b"
+)
+PAST_TOLD = {"threat_to_kill", "weapon", "held", "attack_now"}
+QUESTION = re.compile(
+    r"\b(?:what happens|how (?:does|do|can|would|will|could)|does (?:the|it|silent|pressing)|do (?:they|the police)|"
+    r"will (?:they|the police)|what if|what are the signs|signs (?:that|of)|how (?:can|do|would) (?:i|you) (?:tell|know)|"
+    r"is (?:it|there) (?:true|ok|safe)|silent solution|press(?:ing)? 55)\b"
+)
+
+
+def danger_signs(text: Optional[str]) -> list[str]:
+    """Every kind of danger the text shows, in pattern order, after the false-alarm guards."""
+    if not text:
+        return []
+    plain = normalise(text)
+    found = [label for label, pattern in DANGER_PATTERNS if pattern.search(plain)]
+    if not found:
+        return []
+    if PAST.search(plain) and not PRESENT.search(plain.replace("used to", "")):
+        found = [label for label in found if label not in PAST_TOLD]
+    if QUESTION.search(plain) and set(found) <= {"urgent", "held"} and re.search(
+            r"\b(?:call|ring|phone|dial|text|press|pressing)\b", plain):
+        found = []  # "what happens if i ring 999 and cannot speak": a question about calling
+    elif QUESTION.search(plain) and set(found) <= {"urgent"}:
+        found = []
+    return list(dict.fromkeys(found))
+
+
 def danger_sign(text: Optional[str]) -> Optional[str]:
     """The kind of danger the text shows ("weapon", "self_harm", ...), or None."""
-    if not text:
-        return None
-    plain = normalise(text)
-    for label, pattern in DANGER_PATTERNS:
-        if pattern.search(plain):
-            return label
-    return None
+    found = danger_signs(text)
+    return found[0] if found else None

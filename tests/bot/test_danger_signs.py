@@ -75,7 +75,8 @@ DANGER_NOW = [
     ("i took sum pills", "self_harm"),
     ("i od'd", "self_harm"),
     ("i wana die 2nite", "self_harm"),
-    ("i want to kill myself", "self_harm"),
+    ("i'm going to kill myself", "self_harm"),
+    ("i want to end it all tonight", "self_harm"),
     ("my friend says she's going to kill herself tonight", "self_harm"),
     # asking for help now
     ("help me now", "urgent"),
@@ -121,11 +122,35 @@ NOT_DANGER_NOW = [
     "will they take my kids away if i call",
     "my manager at work is on my case",
     "i'm not sure what counts as abuse",
+    # suicidal feelings without a time or an act: the crisis route (components.crisis_signs)
+    "i want to kill myself",
+    "i keep thinking about ending my life",
+    # threats and weapons told as the past, and questions: not danger now
+    "years ago my ex used to threaten to kill me, i still think about it",
+    "when we were together he threatened me with a knife",
+    "how can i tell if my friend is in danger",
+    "what happens if i press 55",
+    "does the silent solution tell the police where i am",
+    "what happens when i call 999",
+    "i survived an attack in 2019 and i'd like counselling",
 ]
 
 
 @pytest.mark.parametrize("text,kind", DANGER_NOW)
 def test_danger_now_is_recognised(text, kind):
+    assert danger_sign(text) == kind
+
+
+STILL_DANGER_NOW = [
+    # the past mentioned, but the danger placed now
+    ("he used to threaten me with a knife and now he's outside", "someone_here"),
+    ("years ago he hit me, tonight he says he will kill me", "threat_to_kill"),
+    ("how do i call the police, he's got a knife", "weapon"),
+]
+
+
+@pytest.mark.parametrize("text,kind", STILL_DANGER_NOW)
+def test_the_false_alarm_guards_never_hide_danger_placed_now(text, kind):
     assert danger_sign(text) == kind
 
 
