@@ -11,7 +11,7 @@ values. Actions render them from the same locale text instead.
 
 A response with a `kind` is sent as custom data ({"kind", "text", "buttons"}), as
 the chat gateway and widget expect (docs/chat-gateway.md): "danger" marks the
-emergency guidance, which the widget shows apart.
+emergency guidance, which the widget shows apart; "crisis" marks the crisis and medical words.
 """
 
 from __future__ import annotations
@@ -91,6 +91,14 @@ RESPONSES: dict[str, FixedResponse] = {
     "utter_when_safe": FixedResponse(
         "safety.emergency.when_safe", CATEGORY_BUTTONS + (SOMETHING_ELSE,)
     ),
+    # Suicidal feelings, self-harm, injuries, distress (the crisis lines themselves are
+    # composed by actions/safety.py, which adds the lines that fit the person)
+    "utter_injury_guidance": FixedResponse("safety.injury.guidance", kind="crisis"),
+    "utter_distress_check_in": FixedResponse(
+        "safety.distress.check_in",
+        (Button("chat.button.keep_going", "/something_else"), Button("chat.button.stop_for_now", "/end_chat")),
+    ),
+    "utter_crisis_carry_on": FixedResponse("safety.crisis.carry_on", CATEGORY_BUTTONS + (SOMETHING_ELSE,)),
     # The triage questions
     "utter_ask_about_self": FixedResponse(
         "chat.ask.about_self",

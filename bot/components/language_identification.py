@@ -33,7 +33,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 LANGUAGE_DETECTED = "language_detected"
-DANGER_INTENT = "immediate_danger"
+# Intents a message keeps in any language: the safety route answers them in that language.
+SAFETY_INTENTS = {"immediate_danger", "suicidal_feelings", "injury", "distress"}
 
 # Signpost's locales (locales/languages.yml) as Lingua names them.
 LINGUA_LANGUAGES = {
@@ -112,7 +113,7 @@ class LanguageIdentification(GraphComponent, IntentClassifier):
             if language is None:
                 continue
             message.set(LANGUAGE_DETECTED, language, add_to_output=True)
-            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DANGER_INTENT:
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in SAFETY_INTENTS:
                 message.set(INTENT, {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
                             add_to_output=True)
         return messages

@@ -24,6 +24,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO / "bot" / "data" / "nlu"
 HELDOUT = REPO / "bot" / "eval" / "heldout_nlu.yml"
+SAFETY_SUITES = [REPO / "tests" / "safety" / "heldout_safety.yml", REPO / "tests" / "safety" / "heldout_safety_fresh.yml"]
 
 TOPIC_FILES: dict[str, str] = {
     "domestic_abuse.yml": "disclose_domestic_abuse",
@@ -36,10 +37,13 @@ TOPIC_FILES: dict[str, str] = {
     "own_behaviour.yml": "seek_help_own_behaviour",
     "out_of_scope.yml": "out_of_scope",
 }
+# The crisis route's intents; their held-out set is the disclosure-safety suite.
+SAFETY_TOPIC_FILES = {"suicidal_feelings.yml": "suicidal_feelings", "injury.yml": "injury", "distress.yml": "distress"}
 REQUIRED_INTENTS = frozenset(TOPIC_FILES.values())
 DISCLOSURE_INTENTS = sorted(i for i in REQUIRED_INTENTS if i.startswith("disclose_"))
 MIN_DISCLOSURE_EXAMPLES = 200
-MIN_OTHER_EXAMPLES = {"immediate_danger": 200, "seek_help_own_behaviour": 150, "out_of_scope": 150}
+MIN_OTHER_EXAMPLES = {"immediate_danger": 200, "seek_help_own_behaviour": 150, "out_of_scope": 150,
+                      "suicidal_feelings": 100, "injury": 60, "distress": 40}
 MIN_HELDOUT_TRIAGE = 40
 MIN_HELDOUT_DIALOGUE = 10
 SUBJECT_VALUES = frozenset(
@@ -98,8 +102,8 @@ def subject_annotations(example: str) -> list[str]:
 def training() -> list[tuple[str, str, str]]:
     """(file name, intent, example) for every training example."""
     rows = []
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        rows += [(path.name, intent, example) for intent, example in read_examples(path)]
+    for path in sorted(NLU_DIR.rglob("*.yml")):  # languages/<code>.yml too
+        rows += [(str(path.relative_to(NLU_DIR)), intent, example) for intent, example in read_examples(path)]
     return rows
 
 
@@ -109,7 +113,7 @@ def heldout() -> list[tuple[str, str]]:
 
 
 def test_topic_files_exist_and_hold_exactly_their_intent() -> None:
-    for file_name, intent in TOPIC_FILES.items():
+    for file_name, intent in {**TOPIC_FILES, **SAFETY_TOPIC_FILES}.items():
         path = NLU_DIR / file_name
         assert path.exists(), f"missing {path.relative_to(REPO)}"
         intents = {i for i, _ in read_examples(path)}
@@ -165,6 +169,25 @@ def test_no_heldout_example_in_training_data(
         if normalise(example) in trained or normalise_loose(example) in trained_loose
     )
     assert not leaked, f"held-out examples found in the training data: {leaked}"
+
+
+def test_no_safety_suite_message_in_training_data(training: list[tuple[str, str, str]]) -> None:
+    """The disclosure-safety suite is held out too (bot/eval/evaluate_safety.py)."""
+    cases = [c for suite in SAFETY_SUITES for c in yaml.safe_load(suite.read_text(encoding="utf-8"))["cases"]]
+    assert len(cases) >= 500
+    trained_loose = {normalise_loose(example) for _, _, example in training}
+    # One- and two-word messages ("yes", "stop", "Leicester") cannot be told apart from the
+    # training data's; every longer message must be new to the model.
+    leaked = sorted(c["text"] for c in cases
+                    if len(c["text"].split()) > 2 and normalise_loose(c["text"]) in trained_loose)
+    assert not leaked, f"safety-suite messages found in the training data: {leaked}"
+
+
+def test_every_language_file_says_whether_it_is_reviewed() -> None:
+    files = sorted((NLU_DIR / "languages").glob("*.yml"))
+    assert {f.stem for f in files} >= {"pl", "ur", "pa", "gu", "so", "ar", "ur_latn", "pa_latn"}
+    for path in files:
+        assert re.search(r"^# reviewed: (true|false)$", path.read_text(encoding="utf-8"), re.M), path.name
 
 
 def test_no_example_is_labelled_with_two_intents(training: list[tuple[str, str, str]]) -> None:
