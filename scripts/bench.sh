@@ -8,5 +8,7 @@ bash scripts/setup.sh
 .venv/bin/python scripts/bench_api.py
 .venv/bin/python scripts/bench_widget_size.py
 .venv/bin/python scripts/bench_conversations.py
+bash scripts/train-bot.sh
+OMP_NUM_THREADS=1 .venv-bot/bin/python scripts/bench_understanding.py  # as Rasa runs: one thread
 .venv/bin/python scripts/bench_insights.py
 .venv/bin/python scripts/bench_load.py

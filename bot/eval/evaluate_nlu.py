@@ -705,6 +705,11 @@ def write_markdown(
         "construction; compare it on the nine triage intents."
     )
     add("")
+    # The disclosure-safety section is bot/eval/evaluate_safety.py's: keep it as it is.
+    previous = REPORT_MD.read_text(encoding="utf-8") if REPORT_MD.exists() else ""
+    start, end = "<!-- safety-evaluation:start -->", "<!-- safety-evaluation:end -->"
+    if start in previous and end in previous:
+        lines += [previous[previous.index(start): previous.index(end) + len(end)], ""]
     REPORT_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -1,0 +1,240 @@
+"""The disclosure-safety evaluation: how the trained model's safety signals do on the held-out
+suites (tests/safety/), by language and by kind, and the false-alarm rate.
+
+    .venv-bot/bin/python bot/eval/evaluate_safety.py            # score the trained model
+    .venv-bot/bin/python bot/eval/evaluate_safety.py --tune     # choose thresholds by 5-fold CV
+
+The suites were written separately from the training data and are never trained on
+(tests/bot/test_nlu_data.py fails if one of their messages appears in bot/data/). A case is
+answered safely when the signals give the response its kind needs:
+
+- danger: "danger" (the emergency guidance: 999, Silent Solution 55, text relay, BSL);
+- crisis: "crisis" (Samaritans, Shout, NHS 111's mental health option, 999 or A&E);
+- injury: "injury" (999 or A&E, and NHS 111);
+- distress: "distress" or "crisis" (a check-in with the crisis lines that never ends the chat);
+- none: no signal at all; anything else is a false alarm.
+
+`--tune` never looks at the suites: it cross-validates SafetySignals' model on the NLU training
+data and prints, per signal, the highest threshold that still catches every out-of-fold example
+of it (with the false alarms at that threshold), to copy into bot/config.yml.
+
+The report goes into docs/nlu-evaluation.md between the safety markers (evaluate_nlu.py keeps
+that part when it rewrites the file) and into docs/safety-evaluation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+BOT = REPO / "bot"
+SUITES = {
+    # Written first, independently of the training data. Measured once as it was written
+    # (FIRST_MEASUREMENT below); its misses then guided general changes (thresholds chosen by
+    # cross-validation, guards against past threats and questions, words for thanks, goodbye and
+    # place names), so from then on it is a development set and a regression check.
+    "development": REPO / "tests" / "safety" / "heldout_safety.yml",
+    # Written afterwards by someone who had seen neither the training data nor the first suite,
+    # and never used to change anything: the honest estimate.
+    "fresh": REPO / "tests" / "safety" / "heldout_safety_fresh.yml",
+}
+SUITE = SUITES["development"]
+# The development suite's first measurement, before anything was changed in its light
+# (2026-12-03): share answered safely.
+FIRST_MEASUREMENT = {"danger": "0.929 (78/84)", "crisis": "0.917 (77/84)", "injury": "0.977 (43/44)",
+                     "distress": "1.000 (34/34)", "none": "0.860 (86/100)"}
+DOCS = REPO / "docs"
+REPORT_MD = DOCS / "nlu-evaluation.md"
+REPORT_JSON = DOCS / "safety-evaluation.json"
+MODEL = BOT / "models" / "signpost.tar.gz"
+START, END = "<!-- safety-evaluation:start -->", "<!-- safety-evaluation:end -->"
+KINDS = ("danger", "crisis", "injury", "distress", "none")
+LANGUAGES = ("en", "pl", "ur", "pa", "gu", "so", "ar", "ur-latn", "pa-latn")
+NEEDS = {"danger": {"danger"}, "crisis": {"crisis"}, "injury": {"injury"}, "distress": {"distress", "crisis"}}
+
+sys.path.insert(0, str(BOT))
+
+
+def load_suite(path: Path = SUITE) -> List[Dict[str, str]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+
+
+def answered_safely(kind: str, signals: List[str]) -> bool:
+    if kind == "none":
+        return not signals
+    return bool(NEEDS[kind] & set(signals))
+
+
+def parse_all(texts: List[str], model: Path = MODEL) -> List[Dict[str, Any]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def run() -> List[Dict[str, Any]]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return asyncio.run(run())
+
+
+def score(cases: List[Dict[str, str]], parsed: List[Dict[str, Any]]) -> Dict[str, Any]:
+    table: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    misses = []
+    for case, result in zip(cases, parsed):
+        signals = list(result.get("safety_signals") or [])
+        ok = answered_safely(case["kind"], signals)
+        cell = table[case["language"]][case["kind"]]
+        cell[0] += int(ok)
+        cell[1] += 1
+        if not ok:
+            misses.append({**case, "signals": signals})
+    return {"table": {lang: dict(kinds) for lang, kinds in table.items()}, "misses": misses}
+
+
+def rate(cells: List[List[int]]) -> str:
+    right, total = sum(c[0] for c in cells), sum(c[1] for c in cells)
+    return f"{right / total:.3f} ({right}/{total})" if total else "-"
+
+
+def table_lines(result: Dict[str, Any]) -> List[str]:
+    table = result["table"]
+    lines = [
+        "| language | danger now | suicidal feelings, self-harm | injury | distress | no alarm (1 - false alarms) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for lang in LANGUAGES:
+        if lang in table:
+            lines.append(f"| {lang} | " + " | ".join(rate([table[lang][k]]) if k in table[lang] else "-"
+                                                   for k in KINDS) + " |")
+    lines.append("| **all** | " + " | ".join(
+        rate([table[lang][k] for lang in table if k in table[lang]]) for k in KINDS) + " |")
+    none = [table[lang]["none"] for lang in table if "none" in table[lang]]
+    alarms = sum(c[1] - c[0] for c in none)
+    total = sum(c[1] for c in none)
+    lines += ["", f"False alarms on non-danger messages: {alarms} of {total} ({alarms / total:.1%})."
+              if total else "", ""]
+    if result["misses"]:
+        lines += ["<details><summary>Messages not answered safely (kind, language, signals given)</summary>", ""]
+        lines += [f"- `{m['kind']}` ({m['language']}): \"{m['text']}\" got {m['signals'] or 'no signal'}"
+                  for m in result["misses"]]
+        lines += ["", "</details>"]
+    else:
+        lines.append("Every message in the suite was answered safely.")
+    return lines
+
+
+def markdown(results: Dict[str, Dict[str, Any]], sizes: Dict[str, int], when: str) -> str:
+    lines = [
+        START,
+        "## Disclosure safety (held-out suites)",
+        "",
+        f"Generated by `bot/eval/evaluate_safety.py` on {when}; do not edit by hand. Two suites of messages, "
+        "written the way people type (typos, text-speak, long stories, third person, code-switching), in every "
+        "offered language and in Urdu and Punjabi typed in Latin letters, neither ever trained on "
+        "(`tests/bot/test_nlu_data.py` fails if one of their messages is in `bot/data/`). The non-English messages "
+        "are unreviewed drafts, like the training examples. Each cell is the share answered safely: danger, crisis "
+        "and injury need their own signal (and so their own words); distress needs the check-in or the crisis "
+        "lines; for `none` (past threats, questions about the Silent Solution or a friend's safety, counselling "
+        "after a past attack, ordinary disclosures and questions, idioms such as \"this traffic is killing me\") "
+        "it is the share with no alarm at all. The same suites run through the whole stack in "
+        "`tests/stack/test_disclosure_safety.py`.",
+        "",
+        f"### Fresh suite (`tests/safety/heldout_safety_fresh.yml`, {sizes['fresh']} messages): the estimate",
+        "",
+        "Written after the first suite had been used, by someone who had seen neither it nor the training data, "
+        "and never used to change anything.",
+        "",
+        *table_lines(results["fresh"]),
+        "",
+        f"### Development suite (`tests/safety/heldout_safety.yml`, {sizes['development']} messages)",
+        "",
+        "Written first, independently of the training data, and measured once before anything changed: "
+        + ", ".join(f"{k} {v}" for k, v in FIRST_MEASUREMENT.items())
+        + ". Its misses then guided general changes (thresholds chosen by cross-validation on the training data, "
+        "guards against past threats and questions about calling, examples of thanks, goodbyes and place names), "
+        "so its figures now are a development and regression measure, not an estimate.",
+        "",
+        *table_lines(results["development"]),
+        "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def write_report(section: str) -> None:
+    text = REPORT_MD.read_text(encoding="utf-8") if REPORT_MD.exists() else "# NLU evaluation\n"
+    if START in text and END in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    REPORT_MD.write_text(text, encoding="utf-8")
+
+
+def tune() -> int:
+    """Cross-validated thresholds on the training data only."""
+    import numpy as np
+    from rasa.shared.importers.rasa import RasaFileImporter
+    from sklearn.model_selection import StratifiedKFold
+
+    from components.safety_signals import NONE, SIGNAL_OF_INTENT, SafetySignals, SignalModel
+    from components.sentence_embeddings import embed, is_payload
+
+    data = RasaFileImporter(training_data_paths=[str(BOT / "data")]).get_nlu_data()
+    examples = [m for m in data.intent_examples if not is_payload(m.get("text"))]
+    texts = [m.get("text") for m in examples]
+    labels = np.array([SIGNAL_OF_INTENT.get(m.get("intent"), NONE) for m in examples])
+    embeddings = embed(texts, threads=os.cpu_count() or 1)
+    config = SafetySignals.get_default_config()
+    out_of_fold: List[Dict[str, float]] = [{}] * len(texts)
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=7).split(texts, labels):
+        model = SignalModel.fit([texts[i] for i in train], embeddings[train], list(labels[train]), config)
+        for i, row in zip(test, model.probabilities([texts[i] for i in test], embeddings[test])):
+            out_of_fold[i] = row
+    for signal in ("danger", "crisis", "injury", "distress"):
+        positives = [p[signal] for p, label in zip(out_of_fold, labels) if label == signal]
+        negatives = [p[signal] for p, label in zip(out_of_fold, labels) if label != signal]
+        threshold = min(positives)
+        alarms = sum(n >= threshold for n in negatives)
+        print(f"{signal}: threshold {threshold:.3f} catches all {len(positives)} out-of-fold examples; "
+              f"{alarms} of {len(negatives)} others ({alarms / len(negatives):.1%}) would also fire")
+        for floor in (0.2, 0.3, 0.4, 0.5):
+            caught = sum(p >= floor for p in positives)
+            alarms = sum(n >= floor for n in negatives)
+            print(f"  at {floor}: recall {caught / len(positives):.3f}, others firing {alarms / len(negatives):.1%}")
+    return 0
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tune", action="store_true", help="choose thresholds by cross-validation on training data")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    args = parser.parse_args(argv)
+    if args.tune:
+        return tune()
+    import logging
+
+    logging.disable(logging.INFO)  # Rasa's debug log would print every message
+    suites = {name: load_suite(path) for name, path in SUITES.items()}
+    texts = [c["text"] for cases in suites.values() for c in cases]
+    parsed = iter(parse_all(texts, args.model))
+    results = {name: score(cases, [next(parsed) for _ in cases]) for name, cases in suites.items()}
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    section = markdown(results, {name: len(cases) for name, cases in suites.items()}, when)
+    write_report(section)
+    REPORT_JSON.write_text(json.dumps({"when": when, "first_measurement": FIRST_MEASUREMENT, **results},
+                                      ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
