@@ -44,7 +44,7 @@ from sklearn.linear_model import LogisticRegression
 
 from components.crisis_signs import SIGNALS, romanised_language, signs
 from components.danger_signs import danger_signs
-from components.sentence_embeddings import DIMENSIONS, embed, is_payload, sentence_embedding
+from components.sentence_embeddings import DIMENSIONS, embed, is_payload, sentence_embedding, worth_embedding
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +113,7 @@ class SafetySignals(GraphComponent, IntentClassifier):
             "thresholds": {"danger": 0.4, "crisis": 0.4, "injury": 0.4, "distress": 0.4},
             # With danger now found, the crisis lines come too from this much crisis probability.
             "crisis_beside_danger": 0.15,
-            # A message of one or two words ("London", "thanks") says little: the model alone
-            # raises a signal for it only from this probability.
-            "short_text_threshold": 0.7,
+
             "char_ngrams": [2, 5],
             "embedding_weight": 2.0,
             "C": 4.0,
@@ -163,10 +161,7 @@ class SafetySignals(GraphComponent, IntentClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if intent in SIGNAL_OF_INTENT:
             found.add(SIGNAL_OF_INTENT[intent])
-        short = len(str(text).split()) <= 2
         for signal, threshold in self.thresholds.items():
-            if short:
-                threshold = max(threshold, self.config["short_text_threshold"])
             if (probabilities or {}).get(signal, 0.0) >= threshold:
                 found.add(signal)
         if "danger" in found and (probabilities or {}).get("crisis", 0.0) >= self.config["crisis_beside_danger"]:
@@ -175,13 +170,17 @@ class SafetySignals(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m for m in messages if not is_payload(m.get(TEXT))]
-        probabilities: List[Optional[Dict[Text, float]]] = [None] * len(texts)
-        if self.model is not None and texts:
+        # Messages of one or two words: the nets and the intent decide (sentence_embeddings.MIN_WORDS).
+        modelled = [m for m in texts if worth_embedding(m.get(TEXT))]
+        scored: Dict[int, Dict[Text, float]] = {}
+        if self.model is not None and modelled:
             try:
-                probabilities = self.model.probabilities([m.get(TEXT) for m in texts], self._embeddings(texts))
+                rows = self.model.probabilities([m.get(TEXT) for m in modelled], self._embeddings(modelled))
+                scored = {id(m): row for m, row in zip(modelled, rows)}
             except Exception:  # the nets and the intent still decide: safety never waits on the model
                 logger.exception("safety_signals.model_failed")
-        for message, scores in zip(texts, probabilities):
+        for message in texts:
+            scores = scored.get(id(message))
             message.set(SAFETY_SIGNALS, self.signals(message, scores), add_to_output=True)
             if scores:  # the model's own figures, for the evaluation (numbers only, never text)
                 message.set(SAFETY_SCORES, {k: round(v, 4) for k, v in scores.items()}, add_to_output=True)

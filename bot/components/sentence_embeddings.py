@@ -50,8 +50,17 @@ def embed(texts: List[Text], threads: int = 1) -> np.ndarray:
     return np.vstack([np.atleast_2d(model.query(texts[i:i + BATCH])) for i in range(0, len(texts), BATCH)])
 
 
+# One or two words (a postcode, "yes", a town) say too little for an embedding to add anything the
+# keyword nets and the intent do not, and embedding costs about 30 ms of CPU a message.
+MIN_WORDS = 3
+
+
 def is_payload(text: Any) -> bool:
     return not isinstance(text, str) or not text.strip() or text.lstrip().startswith(INTENT_MESSAGE_PREFIX)
+
+
+def worth_embedding(text: Any) -> bool:
+    return not is_payload(text) and len(text.split()) >= MIN_WORDS
 
 
 def sentence_embedding(message: Message) -> np.ndarray | None:
@@ -82,7 +91,7 @@ class MultilingualSentenceEmbedder(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     def _add(self, messages: List[Message]) -> None:
-        texts = [m for m in messages if not is_payload(m.get(TEXT))]
+        texts = [m for m in messages if worth_embedding(m.get(TEXT))]
         vectors = embed([m.get(TEXT) for m in texts], self.threads)
         for message, vector in zip(texts, vectors):
             self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)

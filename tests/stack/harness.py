@@ -141,7 +141,9 @@ class Stack:
         return endpoints
 
     def rasa_env(self) -> dict:
-        return {"SIGNPOST_ACTION_TIMEOUT_SECONDS": os.environ.get("SIGNPOST_ACTION_TIMEOUT_SECONDS", "4")}
+        # One thread per sentence embedding, as the Procfile and docker/compose.yml run Rasa.
+        return {"SIGNPOST_ACTION_TIMEOUT_SECONDS": os.environ.get("SIGNPOST_ACTION_TIMEOUT_SECONDS", "4"),
+                "OMP_NUM_THREADS": "1"}
 
     def spawn_rasa(self, name: str = "rasa", port: int | None = None) -> subprocess.Popen:
         credentials = self.workdir / "credentials.yml"
