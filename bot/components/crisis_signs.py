@@ -245,9 +245,13 @@ _NOW_OTHER_SCRIPT = ("ابھی", "اب بھی", "ਹੁਣ", "હમણાં", 
 
 
 def _told_as_past(plain: str, folded: str) -> bool:
-    past = _PAST_OTHER.search(plain) or any(_fold_script(p) in folded for p in _PAST_OTHER_SCRIPT)
-    now = _NOW_OTHER.search(plain) or any(_fold_script(n) in folded for n in _NOW_OTHER_SCRIPT)
+    past = _PAST_OTHER.search(plain) or any(p in folded for p in _PAST_OTHER_FOLDED)
+    now = _NOW_OTHER.search(plain) or any(n in folded for n in _NOW_OTHER_FOLDED)
     return bool(past) and not now
+
+
+_PAST_OTHER_FOLDED = tuple(_fold_script(p) for p in _PAST_OTHER_SCRIPT)  # folded once, not per message
+_NOW_OTHER_FOLDED = tuple(_fold_script(n) for n in _NOW_OTHER_SCRIPT)
 
 
 def signs(text: Optional[str]) -> Dict[str, List[str]]:

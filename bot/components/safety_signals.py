@@ -43,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from components.crisis_signs import SIGNALS, romanised_language, signs
+from components.model_files import load_trusted
 from components.danger_signs import danger_signs
 from components.sentence_embeddings import DIMENSIONS, embed, is_payload, sentence_embedding, worth_embedding
 
@@ -60,10 +61,6 @@ SIGNAL_OF_INTENT = {
 }
 MODEL_FILE = "safety_signals.skops"
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
-
-
-class UntrustedModelError(Exception):
-    """The stored model contains object types this component never writes."""
 
 
 class SignalModel:
@@ -124,7 +121,6 @@ class SafetySignals(GraphComponent, IntentClassifier):
                  model: Optional[SignalModel] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self.thresholds = {**self.get_default_config()["thresholds"], **self.config["thresholds"]}
-        self.thresholds.pop(NONE, None)
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
@@ -197,10 +193,7 @@ class SafetySignals(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as directory:
                 path = directory / MODEL_FILE
                 if path.exists():
-                    unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
-                    if unknown:
-                        raise UntrustedModelError(f"untrusted types {unknown} in {path}; refusing to load")
-                    stored = sio.load(path, trusted=TRUSTED_TYPES)
+                    stored = load_trusted(path, TRUSTED_TYPES)
                     model = SignalModel(stored["vectorizer"], stored["classifier"], stored["embedding_weight"])
         except ValueError:
             logger.warning("SafetySignals: no trained model in '%s'; the keyword nets still run.", resource.name)

@@ -29,6 +29,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 
+from components.model_files import UntrustedModelError, load_trusted  # noqa: F401 (re-exported)
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -52,10 +53,6 @@ TRUSTED_TYPES = [
 
 # The pattern RegexMessageHandler reads payloads with (Rasa 3.6).
 BUTTON_PAYLOAD = YAMLStoryReader._regex_message_pattern()
-
-
-class UntrustedModelError(Exception):
-    """The stored model contains object types this component never writes."""
 
 
 class Scorer:
@@ -237,10 +234,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as directory:
                 path = directory / MODEL_FILE
                 if path.exists():
-                    unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
-                    if unknown:
-                        raise UntrustedModelError(f"untrusted types {unknown} in {path}; refusing to load")
-                    model = sio.load(path, trusted=TRUSTED_TYPES)
+                    model = load_trusted(path, TRUSTED_TYPES)
         except ValueError:
             logger.warning(f"TfidfIntentClassifier: no trained model in '{resource.name}'.")
         return cls(config, model_storage, resource, model)
