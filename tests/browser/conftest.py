@@ -71,6 +71,17 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture(scope="module")
+def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The insights page's API on its own database of sample counts (test_insights_browser.py)."""
+    from tests.browser.test_insights_browser import KEY, seed_sample_counts
+
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('insights-db') / 'signpost.db'}"
+    seed_sample_counts(database_url)
+    with running_api(database_url, SIGNPOST_ADMIN_API_KEY=KEY) as base:
+        yield base
+
+
 @pytest.fixture(scope="session")
 def harness() -> Iterator[HarnessServer]:
     """The widget against a scripted gateway (tests/browser/widget_harness/), one per run."""

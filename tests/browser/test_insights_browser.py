@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page
 
 from api.insights import publish
@@ -15,7 +13,7 @@ from api.insights.counting import InsightCounter
 from directory.db import make_engine, make_sessionmaker
 from directory.migrate import upgrade_to_head
 from directory.models import InsightArea, InsightCategory, InsightOutcome
-from tests.browser.conftest import axe_violations, running_api, screenshot
+from tests.browser.conftest import axe_violations, screenshot
 
 KEY = "browser-test-commissioners-key-" + "k" * 16
 AREAS = [InsightArea.leicester_leicestershire_rutland, InsightArea.derby_derbyshire, InsightArea.warwickshire]
@@ -49,14 +47,6 @@ def seed_sample_counts(database_url: str, weeks: int = 12) -> None:
         for _ in range(times):
             counter.increment(outcome, area, category)
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('insights-db') / 'signpost.db'}"
-    seed_sample_counts(database_url)
-    with running_api(database_url, SIGNPOST_ADMIN_API_KEY=KEY) as base:
-        yield base
 
 
 def sign_in(page: Page, base: str, key: str = KEY) -> None:

@@ -8,8 +8,6 @@ message, and leave by Exit this page, which never leaves the screen.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -18,11 +16,10 @@ from tests.browser.conftest import (
     VIEWPORTS,
     axe_violations,
     large_text_page,
-    running_api,
     screenshot,
     used_font,
 )
-from tests.browser.test_insights_browser import KEY, seed_sample_counts, sign_in
+from tests.browser.test_insights_browser import sign_in
 from tests.browser.test_widget_ui import BBC, STUB_PAGE, choose, events, exit_button, launcher, messages, wait_for
 from tests.browser.widget_harness.server import HarnessServer
 
@@ -139,14 +136,6 @@ def test_the_staff_finder_at_200_percent(font_browser: tuple[str, Browser], api_
         if family == "DejaVu Sans" and viewport == (320, 568):
             results.scroll_into_view_if_needed()
             screenshot(page, "staff-finder-text-200-320x568.png", full_page=False)
-
-
-@pytest.fixture(scope="module")
-def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('insights-large-text') / 'signpost.db'}"
-    seed_sample_counts(database_url)
-    with running_api(database_url, SIGNPOST_ADMIN_API_KEY=KEY) as base:
-        yield base
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
