@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.safety import suites
+
 REPO = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO / "bot" / "data" / "nlu"
 HELDOUT = REPO / "bot" / "eval" / "heldout_nlu.yml"
-SAFETY_SUITES = [REPO / "tests" / "safety" / "heldout_safety.yml", REPO / "tests" / "safety" / "heldout_safety_fresh.yml"]
 
 TOPIC_FILES: dict[str, str] = {
     "domestic_abuse.yml": "disclose_domestic_abuse",
@@ -173,7 +174,7 @@ def test_no_heldout_example_in_training_data(
 
 def test_no_safety_suite_message_in_training_data(training: list[tuple[str, str, str]]) -> None:
     """The disclosure-safety suite is held out too (bot/eval/evaluate_safety.py)."""
-    cases = [c for suite in SAFETY_SUITES for c in yaml.safe_load(suite.read_text(encoding="utf-8"))["cases"]]
+    cases = [c for name in suites.FILES for c in suites.load(name)]
     assert len(cases) >= 500
     trained_loose = {normalise_loose(example) for _, _, example in training}
     # One- and two-word messages ("yes", "stop", "Leicester") cannot be told apart from the
