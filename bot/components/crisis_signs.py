@@ -253,7 +253,9 @@ _NOW_OTHER_SCRIPT = ("ابھی", "اب بھی", "ਹੁਣ", "હમણાં", 
 _HYPERBOLE_LATIN = re.compile(
     r"\b(?:bhook se|bhukh se|bhuk se|bore ho|boriyat se|garmi se|thand se|has has|hans hans|hass hass|haye main|"
     r"haaye main|hae main|bhukh naal|garmi naal|umieram z (?:nudow|glodu|smiechu|zimna|goraca|ciekawosci)|"
-    r"z nudow|ze smiechu|qosol|gaajo|harraad)\b"
+    r"z nudow|ze smiechu|qosol|gaajo|harraad|"
+    r"dying (?:to|for)|die of (?:boredom|laughter|laughing|embarrassment|shame)|died laughing|dying laughing|"
+    r"i would kill for|killed it|killing it|dead on my feet|(?:phone|battery) is (?:about to die|dying|dead))\b"
 )
 _HYPERBOLE_SCRIPT = ("بھوک سے", "بوریت سے", "گرمی سے", "ہنس ہنس", "ਭੁੱਖ ਨਾਲ", "ਹੱਸ ਹੱਸ", "ਹਾਏ ਮੈਂ ਮਰ", "ਗਰਮੀ ਨਾਲ",
                      "કંટાળાથી", "ભૂખથી", "હસી હસી", "ગરમીથી", "من الضحك", "من الجوع", "من الملل", "من الحر",
@@ -262,6 +264,13 @@ _HYPERBOLE_SCRIPT = ("بھوک سے", "بوریت سے", "گرمی سے", "ہن�
 
 def _hyperbole(plain: str, folded: str) -> bool:
     return bool(_HYPERBOLE_LATIN.search(plain)) or any(h in folded for h in _HYPERBOLE_FOLDED)
+
+
+def hyperbole(text: Optional[str]) -> bool:
+    """Whether the text dies of something harmless ("dying to know", "hass hass ke mar gaye")."""
+    if not text or not isinstance(text, str):
+        return False
+    return _hyperbole(normalise(text.replace("\u0142", "l").replace("\u0141", "L")), _fold_script(text))
 
 
 def _told_as_past(plain: str, folded: str) -> bool:

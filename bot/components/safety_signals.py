@@ -42,7 +42,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from components.crisis_signs import SIGNALS, romanised_language, signs
+from components.crisis_signs import SIGNALS, hyperbole, romanised_language, signs
 from components.model_files import load_trusted
 from components.danger_signs import danger_signs
 from components.sentence_embeddings import DIMENSIONS, embed, is_payload, sentence_embedding, worth_embedding
@@ -163,6 +163,8 @@ class SafetySignals(GraphComponent, IntentClassifier):
         if intent in SIGNAL_OF_INTENT:
             found.add(SIGNAL_OF_INTENT[intent])
         alone = {} if found else self.config["alone_thresholds"]
+        if not found and hyperbole(text):  # "dying to know", "died laughing": the model alone is not enough
+            alone = {signal: float("inf") for signal in self.thresholds}
         for signal, threshold in self.thresholds.items():
             if (probabilities or {}).get(signal, 0.0) >= alone.get(signal, threshold):
                 found.add(signal)

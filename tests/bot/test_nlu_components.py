@@ -260,3 +260,14 @@ def test_the_model_alone_needs_more_to_raise_danger_now(tmp_path: Path) -> None:
     # and the other signals keep theirs
     assert detector.signals(_said("this queue is doing my head in"),
                             {**unsure, "danger": 0.1, "crisis": 0.45}) == ["crisis"]
+
+
+@pytest.mark.parametrize("text", ["i'm dying to know if they take cats", "hass hass ke mar gaye assi",
+                                  "متت من الضحك على المقطع"])
+def test_dying_of_something_harmless_needs_more_than_the_model(tmp_path: Path, text: str) -> None:
+    """Dying to know, or of laughter: however sure the model alone is, no alarm; with the nets
+    or the intent showing a signal, the usual thresholds stand."""
+    detector = _safety_signals(tmp_path)
+    sure = {"danger": 0.9, "crisis": 0.9, "injury": 0.05, "distress": 0.05, "none": 0.05}
+    assert detector.signals(_said(text), sure) == []
+    assert detector.signals(_said(text, "suicidal_feelings"), sure) == ["danger", "crisis"]
