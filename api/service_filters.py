@@ -29,6 +29,17 @@ def public_services() -> Select:
     return select(Service).where(Service.assured_date.is_not(None))
 
 
+def published_locations() -> Select:
+    """Ids of services at locations whose whereabouts may be published: neither the location
+    nor its service is confidential (docs/confidential-locations.md)."""
+    return (
+        select(ServiceAtLocation.id)
+        .join(Location, ServiceAtLocation.location_id == Location.id)
+        .join(Service, ServiceAtLocation.service_id == Service.id)
+        .where(Location.confidential.is_(False), Service.confidential.is_(False))
+    )
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -99,10 +110,13 @@ def services_near(session: Session, postcode: str, metres: int) -> list[str]:
     _place, resolution = place_from_postcode(postcode)
     if resolution.easting is None or resolution.northing is None:
         return []
+    # A withheld location is never measured: were it, asking from enough postcodes with
+    # shrinking distances would find it.
     rows = session.execute(
         select(ServiceAtLocation.service_id, Location.easting, Location.northing)
         .join(Location, ServiceAtLocation.location_id == Location.id)
-        .where(Location.easting.is_not(None), Location.northing.is_not(None))
+        .where(Location.easting.is_not(None), Location.northing.is_not(None),
+               ServiceAtLocation.id.in_(published_locations()))
     )
     return [
         service_id for service_id, easting, northing in rows

@@ -144,3 +144,105 @@ class Redactor:
 def reveals_whereabouts(text: str | None) -> bool:
     """Whether a text holds something shaped like an address, a postcode or coordinates."""
     return bool(text) and any(shape.search(text) for shape in (POSTCODE, STREET_ADDRESS, COORDINATES))
+
+
+def redactor_for(service: Any) -> Redactor:
+    """The redactor for a service's public texts: its withheld locations' whereabouts."""
+    return Redactor.for_places(service.withheld_locations())
+
+
+def front_door_and_referral(service: Any) -> str | None:
+    """How to be referred, the front door first: for a withheld service it is the way in."""
+    parts = [service.front_door, service.referral]
+    return " ".join(dict.fromkeys(part.strip() for part in parts if part and part.strip())) or None
+
+
+# --- withholding look-alikes of safe accommodation ---------------------------------------
+
+PENDING = "pending"
+
+
+def _service_texts(service: Any) -> list[str | None]:
+    texts = [service.name, service.description, service.alert, service.fees, service.accreditations,
+             service.referral, service.hours_note, service.url, service.email]
+    texts += [phone.description for phone in service.phones]
+    texts += [text for s in service.schedules for text in (s.description, s.notes)]
+    texts += [text for c in service.contacts for text in (c.name, c.title)]
+    return texts
+
+
+def has_whereabouts(location: Any) -> bool:
+    return bool(location.addresses) or any(
+        value is not None for value in (location.latitude, location.longitude, location.easting, location.northing)
+    ) or reveals_whereabouts(location.name) or reveals_whereabouts(location.description)
+
+
+@dataclass(frozen=True)
+class Withholding:
+    """What the safe-accommodation rule withheld from one service, for the import report."""
+
+    service_id: str
+    name: str
+    reason: str
+    locations: tuple[str, ...]
+    service_texts: bool
+    feed_marked_public: bool
+
+    def report(self) -> dict[str, Any]:
+        what = ([f"the address, postcode and coordinates of location {', '.join(self.locations)}"]
+                if self.locations else [])
+        if self.service_texts:
+            what.append("the whereabouts written in the service's own texts")
+        detail = f"Withheld {' and '.join(what)} because {self.reason}."
+        if self.feed_marked_public:
+            detail += " The feed marks it public: a commissioner must confirm before it is published."
+        return {"service_id": self.service_id, "name": self.name, "locations": list(self.locations),
+                "service_texts": self.service_texts, "reason": self.reason,
+                "feed_marked_public": self.feed_marked_public, "review": PENDING, "detail": detail}
+
+
+def withhold_look_alikes(service: Any, term_codes: Iterable[str], public_in_feed: set[str],
+                         service_public_in_feed: bool = False) -> Withholding | None:
+    """The safe-import rule: a record that looks like safe accommodation and carries
+    whereabouts (an address, coordinates, or an address written in its texts) has them
+    withheld and is flagged for a commissioner's review, unless a commissioner has already
+    confirmed that location public and the feed still explicitly marks it so.
+
+    `public_in_feed`: ids of locations the feed explicitly marks `confidential: false`;
+    `service_public_in_feed`: the feed marks the whole service so."""
+    locations = [sal.location for sal in service.service_at_locations]
+    texts: dict[str, str | None] = {"the service's name": service.name,
+                                    "the service's description": service.description}
+    for location in locations:
+        texts[f"location {location.id}'s name"] = location.name
+        texts[f"location {location.id}'s description"] = location.description
+    codes = set(term_codes)
+    for attribute in service.attributes:
+        term = attribute.taxonomy_term
+        if term is not None:
+            codes.add(term.code)
+            texts[f"the taxonomy term {term.id}"] = term.name
+    reason = looks_like_safe_accommodation(texts, codes)
+    if reason is None:
+        return None
+    newly: list[str] = []
+    for location in locations:
+        if not has_whereabouts(location) or location.confidential or service.confidential:
+            continue
+        explicitly_public = service_public_in_feed or location.id in public_in_feed
+        if explicitly_public and location.public_confirmed:
+            continue
+        location.confidential = True
+        location.public_confirmed = False
+        newly.append(location.id)
+    in_texts = not service.confidential and any(reveals_whereabouts(text) for text in _service_texts(service))
+    if in_texts:
+        service.confidential = True
+    if not newly and not in_texts:
+        return None
+    feed_public = service_public_in_feed or any(location_id in public_in_feed for location_id in newly)
+    service.confidentiality_review = PENDING
+    service.confidentiality_note = f"Withheld on import because {reason}." + (
+        " The feed marks it public." if feed_public else "")
+    return Withholding(service_id=service.id, name=service.name, reason=reason, locations=tuple(newly),
+                       service_texts=in_texts, feed_marked_public=feed_public)
