@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -71,3 +71,34 @@ class AssureBody(BaseModel):
 class ImportFromUrl(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)
+
+
+LocationIds = Field(None, min_length=1, max_length=100, description="Only these locations; leave out for the whole service")
+Reason = Field(min_length=1, max_length=1000, description="Why: kept in the audit trail and the service's note")
+FrontDoor = Field(None, min_length=1, max_length=1000,
+                  description="How people reach the service without its address, e.g. a phone line or referral route")
+
+
+class MarkConfidential(BaseModel):
+    """Withhold a service's whereabouts (every location, now and later) or some locations."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Reason
+    front_door: str | None = FrontDoor
+    locations: list[Annotated[str, Field(min_length=1, max_length=36)]] | None = LocationIds
+
+
+class UnmarkConfidential(BaseModel):
+    """Publish withheld whereabouts again: always with a reason."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Reason
+    locations: list[Annotated[str, Field(min_length=1, max_length=36)]] | None = LocationIds
+
+
+class ReviewConfidential(BaseModel):
+    """Confirm, after an import flagged it, that what was withheld stays withheld."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Reason
+    front_door: str | None = FrontDoor

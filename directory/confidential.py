@@ -109,7 +109,10 @@ class Redactor:
         secrets: set[str] = set()
         for location in places:
             for address in getattr(location, "addresses", ()) or ():
-                for value in (address.address_1, address.attention, address.postal_code):
+                # The street without its number ("Sycamore Crescent") is as telling.
+                street = re.sub(r"^\W*(?:flat|unit)?\s*[\d\s,/-]+[a-z]?\b[\s,]*", "", address.address_1 or "",
+                                flags=re.IGNORECASE)
+                for value in (address.address_1, street, address.attention, address.postal_code):
                     if value and len(value.strip()) >= 4:
                         secrets.add(value.strip())
             for value in (location.latitude, location.longitude):
@@ -123,11 +126,13 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         redacted = text
-        for secret in self.secrets:
-            pattern = r"\s+".join(re.escape(part) for part in secret.split())
-            redacted = re.sub(pattern, WITHHELD, redacted, flags=re.IGNORECASE)
         for shape in (COORDINATES, POSTCODE, STREET_ADDRESS):
             redacted = shape.sub(WITHHELD, redacted)
+        for secret in self.secrets:
+            pattern = r"\s*".join(re.escape(part) for part in secret.split())
+            if re.fullmatch(r"-?[\d.]+", secret):
+                pattern = r"(?<![\d.])" + pattern + r"\d*"  # 52.520 also takes 52.5204
+            redacted = re.sub(pattern, WITHHELD, redacted, flags=re.IGNORECASE)
         return redacted
 
     def walk(self, value: Any, keep: frozenset[str] = frozenset()) -> Any:
