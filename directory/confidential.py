@@ -102,6 +102,9 @@ class Redactor:
     """Removes the given whereabouts, and anything shaped like whereabouts, from text."""
 
     secrets: tuple[str, ...] = ()
+    # False: only the withheld whereabouts themselves, for texts that may hold a public
+    # address (a published location of the same service).
+    shapes: bool = True
 
     @classmethod
     def for_places(cls, places: Iterable[Any]) -> Redactor:
@@ -126,7 +129,7 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         redacted = text
-        for shape in (COORDINATES, POSTCODE, STREET_ADDRESS):
+        for shape in (COORDINATES, POSTCODE, STREET_ADDRESS) if self.shapes else ():
             redacted = shape.sub(WITHHELD, redacted)
         for secret in self.secrets:
             pattern = r"\s*".join(re.escape(part) for part in secret.split())
@@ -134,6 +137,9 @@ class Redactor:
                 pattern = r"(?<![\d.])" + pattern + r"\d*"  # 52.520 also takes 52.5204
             redacted = re.sub(pattern, WITHHELD, redacted, flags=re.IGNORECASE)
         return redacted
+
+    def exact(self) -> Redactor:
+        return Redactor(self.secrets, shapes=False)
 
     def walk(self, value: Any, keep: frozenset[str] = frozenset()) -> Any:
         """Redact every string in a JSON-like value, except under the keys in `keep` (ids)."""

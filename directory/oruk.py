@@ -191,7 +191,12 @@ def service_json(service: Service, full: bool = True, reveal: bool = False) -> d
         record["signpost"].update(_clean({"confidentiality_review": service.confidentiality_review,
                                           "confidentiality_note": service.confidentiality_note}))
     elif service.whereabouts_withheld:
-        record = redactor_for(service).walk(record, KEEP_UNREDACTED)
+        redact = redactor_for(service)
+        published = record.pop("service_at_locations", None)
+        record = redact.walk(record, KEEP_UNREDACTED)
+        if published is not None:
+            # Published locations keep their own address; only the withheld ones go.
+            record["service_at_locations"] = redact.exact().walk(published, KEEP_UNREDACTED)
     return _clean(record)
 
 
