@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from directory.feed_schema import FeedService
 from directory.seed_schema import SeedLanguage, SeedLocation, SeedPhone, SeedSchedule, SeedService
 
 GSS = r"^[EWSN]\d{8}$"
@@ -102,3 +103,34 @@ class ReviewConfidential(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     reason: str = Reason
     front_door: str | None = FrontDoor
+
+
+def _inline(schema: dict) -> dict:
+    """A model's JSON schema with its $defs written in place, to sit inside the OpenAPI
+    document where "#/$defs/..." would point at the document, not the schema."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve({**definitions[node["$ref"].rsplit("/", 1)[-1]],
+                                **{k: v for k, v in node.items() if k != "$ref"}})
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
+
+
+FEED_SERVICE_SCHEMA = _inline(FeedService.model_json_schema())
+# What POST /admin/import documents (directory/feed_schema.py checks each record itself, so a
+# bad one is named with its place in the feed): a list of services, a page, or a URL.
+IMPORT_BODY_SCHEMA = {
+    "anyOf": [
+        {"type": "array", "items": FEED_SERVICE_SCHEMA},
+        {"type": "object", "properties": {"contents": {"type": "array", "items": FEED_SERVICE_SCHEMA}},
+         "required": ["contents"]},
+        _inline(ImportFromUrl.model_json_schema()),
+    ]
+}

@@ -10,6 +10,7 @@ Lengths are the database's, so PostgreSQL never refuses a value the check let th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -33,9 +34,9 @@ def _datetime(value: str) -> str:
 
 
 Id = Annotated[str, Field(min_length=1, max_length=36)]
-IsoDate = Annotated[str, Field(max_length=40), AfterValidator(_date)]
-IsoTime = Annotated[str, Field(max_length=20), AfterValidator(_time)]
-IsoDateTime = Annotated[str, Field(max_length=40), AfterValidator(_datetime)]
+IsoDate = Annotated[str, Field(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}"), AfterValidator(_date)]
+IsoTime = Annotated[str, Field(max_length=20, pattern=r"^\d{2}:\d{2}"), AfterValidator(_time)]
+IsoDateTime = Annotated[str, Field(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}"), AfterValidator(_datetime)]
 
 
 def Text(limit: int) -> type:  # noqa: N802 - reads as a type in the models below
@@ -223,9 +224,13 @@ def problems(error: ValidationError) -> list[str]:
     return found
 
 
+# Half of a UTF-16 pair on its own: JSON can spell one, no database can store it.
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
 def has_control_characters(value: object) -> bool:
     if isinstance(value, str):
-        return CONTROL_CHARACTERS.search(value) is not None
+        return CONTROL_CHARACTERS.search(value) is not None or LONE_SURROGATES.search(value) is not None
     if isinstance(value, dict):
         return any(has_control_characters(k) or has_control_characters(v) for k, v in value.items())
     if isinstance(value, list):

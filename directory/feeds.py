@@ -18,11 +18,13 @@ import httpx
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import FlushError
 from sqlalchemy.orm import Session, selectinload
 
 from directory.confidential import withhold_look_alikes
 from directory.feed_schema import FeedService, has_control_characters, problems
 from directory.models import (
+    Address,
     Attribute,
     AuditEntry,
     Contact,
@@ -142,6 +144,7 @@ def _check_ids(session: Session, services: list[FeedService]) -> None:
                                                      f"{kind} id {child_id!r} is also used by service {other} "
                                                      f"at {other_field}; ids must be unique")
                 seen[(kind, child_id)] = (position, field)
+    _check_addresses(session, services)
     for kind, model in OWNED:
         wanted = {child_id: owner for (k, child_id), owner in seen.items() if k == kind}
         for chunk in _chunks(list(wanted)):
@@ -151,6 +154,28 @@ def _check_ids(session: Session, services: list[FeedService]) -> None:
                     raise FeedError(409, "conflict", f"service {position} (id {services[position].id!r}): {field}: "
                                                      f"the {kind} id {child_id!r} already belongs to another "
                                                      f"service in the directory ({owner_id})")
+
+
+def _check_addresses(session: Session, services: list[FeedService]) -> None:
+    """An address belongs to one location (a location may be shared by several services)."""
+    owners: dict[str, tuple[str, int, str]] = {}
+    for position, service in enumerate(services):
+        for i, sal in enumerate(service.service_at_locations or []):
+            for j, address in enumerate((sal.location.addresses or []) if sal.location else []):
+                field = f"service_at_locations[{i}].location.addresses[{j}].id"
+                owner = owners.setdefault(address.id, (sal.location.id, position, field))
+                if owner[0] != sal.location.id:
+                    raise FeedError(409, "conflict", f"service {position} (id {service.id!r}): {field}: the address "
+                                                     f"id {address.id!r} is also used by another location "
+                                                     f"(service {owner[1]} at {owner[2]})")
+    for chunk in _chunks(list(owners)):
+        for address_id, location_id in session.execute(
+                select(Address.id, Address.location_id).where(Address.id.in_(chunk))):
+            owner_location, position, field = owners[address_id]
+            if location_id != owner_location:
+                raise FeedError(409, "conflict", f"service {position} (id {services[position].id!r}): {field}: the "
+                                                 f"address id {address_id!r} already belongs to another location in "
+                                                 f"the directory ({location_id})")
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
@@ -199,7 +224,7 @@ def import_records(session: Session, actor: str, records: list[dict[str, Any]]) 
             public_locations, public_service = public_in_feed(record)
             withholding = withhold_look_alikes(service, (), public_locations, public_service)
             session.flush()
-        except IntegrityError as error:
+        except (IntegrityError, FlushError) as error:
             raise FeedError(409, "conflict", f"service {position} (id {checked.id!r}): a record in it conflicts "
                                              "with one already in the directory") from error
         except (KeyError, ValueError, TypeError) as error:
@@ -238,7 +263,7 @@ def fetch_records(url: str, timeout: float) -> list[dict[str, Any]]:
                     next_url = str(httpx.URL(url).copy_merge_params({"page": page}))
                 else:
                     next_url = None
-    except (httpx.HTTPError, ValueError) as error:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
         if isinstance(error, FeedError):
             raise
         raise FeedError(422, "feed_unreachable", f"Could not read the feed: {type(error).__name__}") from error

@@ -32,7 +32,7 @@ from directory.oruk import page_json, service_json
 from api.deps import CommissionerDep, ConfidentialAccessDep, SessionDep, SettingsDep, may_see_confidential
 from api.errors import ApiError, responses
 from api.queries import PageQuery
-from api.schemas import AssureBody, ImportFromUrl, RetireBody, ServiceWrite
+from api.schemas import IMPORT_BODY_SCHEMA, AssureBody, ImportFromUrl, RetireBody, ServiceWrite
 
 router = APIRouter(prefix="/admin", tags=["Commissioners"], responses=responses(401))
 ServiceId = Annotated[str, Path(max_length=64)]
@@ -226,7 +226,8 @@ def export_feed(session: SessionDep, _actor: CommissionerDep) -> dict:
 
 
 @router.post("/import", summary="Import an ORUK 3.0 feed: a list of services, a page, or {\"url\": ...}",
-             responses=responses(409))
+             responses=responses(409),
+             openapi_extra={"requestBody": {"content": {"application/json": {"schema": IMPORT_BODY_SCHEMA}}}})
 def import_feed(
     session: SessionDep, actor: CommissionerDep, settings: SettingsDep, document: Annotated[Any, Body()]
 ) -> dict:

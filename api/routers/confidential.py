@@ -120,7 +120,7 @@ def unmark_confidential(id: ServiceId, body: Annotated[UnmarkConfidential, Body(
 
 
 @router.post("/services/{id}/confidential/review", summary="Confirm that what an import withheld stays withheld",
-             responses=CHANGED)
+             responses={**CHANGED, **responses(409)})
 def review_confidential(id: ServiceId, body: Annotated[ReviewConfidential, Body()], session: SessionDep,
                         actor: ConfidentialAccessDep, if_match: IfMatch = None) -> JSONResponse:
     service, before = _begin(session, id, if_match)
