@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from directory import feeds
 from directory.confidential import PENDING
-from directory.models import Location, Service, ServiceAtLocation
+from directory.models import Location, Service
 from directory.oruk import page_json, service_json
 
 from api.deps import ConfidentialAccessDep, SessionDep
 from api.errors import ApiError, responses
 from api.queries import ConfidentialQuery
 from api.routers.admin import ETAG_HEADER, IfMatch, ServiceId, _check_if_match, _load, _with_etag
+from api.service_filters import withheld_service_ids
 from api.schemas import MarkConfidential, ReviewConfidential, UnmarkConfidential
 
 router = APIRouter(prefix="/admin", tags=["Confidential locations"], responses=responses(401, 403))
@@ -30,10 +31,7 @@ CHANGED = {200: {"headers": ETAG_HEADER}, **responses(404, 412)}
 
 
 def _withheld_or_pending():
-    withheld_location = select(ServiceAtLocation.service_id).join(
-        Location, ServiceAtLocation.location_id == Location.id).where(Location.confidential.is_(True))
-    return or_(Service.confidential.is_(True), Service.confidentiality_review.is_not(None),
-               Service.id.in_(withheld_location))
+    return or_(Service.confidentiality_review.is_not(None), Service.id.in_(withheld_service_ids()))
 
 
 @router.get("/confidential", summary="Services with withheld whereabouts, or waiting for review")

@@ -134,6 +134,20 @@ def test_no_oruk_route_carries_a_withheld_address(directory):
     assert client.get(f"/service_at_locations/{_id('control', 'sal', 0)}").status_code == 200
 
 
+def test_searching_for_an_address_finds_no_withheld_service(directory):
+    """Search reads names and descriptions: for a withheld service, only as published, so
+    that searching for a street cannot say which refuge is on it."""
+    client, _report = directory
+    for secret in SECRETS + ["larch", "rugby cv21", "52.37"]:
+        found = client.get("/services", params={"search": secret[:200], "per_page": 100}).json()
+        assert not {s["id"] for s in found["contents"]} & set(WITHHELD_SERVICES), secret
+    # What is published is still found.
+    for words, service_id in [("safe house", _id("in-description")), ("call first", _id("in-description")),
+                              ("amber house", _id("in-location")), ("drop-in", CONTROL)]:
+        found = client.get("/services", params={"search": words, "per_page": 100}).json()
+        assert service_id in {s["id"] for s in found["contents"]}, words
+
+
 def test_withheld_services_still_answer_with_their_front_door(directory):
     client, _report = directory
     answer = client.get("/signpost", params={"area": "warwickshire", "category": "domestic_abuse",
