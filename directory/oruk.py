@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory import geography
-from directory.confidential import redactor_for
+from directory.confidential import Redactor, redactor_for
 from directory.models import (
     Address,
     Attribute,
@@ -248,11 +248,14 @@ def _term_for(session: Session, attribute: dict[str, Any]) -> TaxonomyTerm:
     if term is not None:
         return term
     embedded = attribute.get("taxonomy_term") or {}
+    # Terms are published on their own (/taxonomy_terms), apart from any service: a feed's
+    # term never brings an address or coordinates with it.
+    redact = Redactor()
     term = TaxonomyTerm(
         id=term_id,
         code=f"ext-{term_id}"[:64],
-        name=embedded.get("name") or term_id,
-        description=embedded.get("description") or "",
+        name=redact(embedded.get("name") or term_id),
+        description=redact(embedded.get("description") or ""),
         term_uri=embedded.get("term_uri"),
     )
     session.add(term)

@@ -130,6 +130,12 @@ def refuge_feed() -> list[dict]:
     ])
     # HSDS 3.0 lets a service at location carry its own description: an address there too.
     feed[2]["service_at_locations"][0]["description"] = "At 9 Rowan Way, CV12 8NF"
+    # A term of the feed's own taxonomy, published on its own at /taxonomy_terms.
+    feed[0]["attributes"].append({
+        "id": _id("in-location", "attribute", "own-term"), "link_type": "need",
+        "taxonomy_term_id": _id("own-term"),
+        "taxonomy_term": {"name": "Refuge, 14 Sycamore Crescent CV11 6BU",
+                          "description": "The house at 52.5260, -1.4480"}})
     return feed
 
 
