@@ -213,14 +213,14 @@ class Withholding:
 
 
 def withhold_look_alikes(service: Any, term_codes: Iterable[str], public_in_feed: set[str],
-                         service_public_in_feed: bool = False) -> Withholding | None:
+                         service_public_in_feed: bool = False, when: str = "on import") -> Withholding | None:
     """The safe-import rule: a record that looks like safe accommodation and carries
     whereabouts (an address, coordinates, or an address written in its texts) has them
     withheld and is flagged for a commissioner's review, unless a commissioner has already
     confirmed that location public and the feed still explicitly marks it so.
 
     `public_in_feed`: ids of locations the feed explicitly marks `confidential: false`;
-    `service_public_in_feed`: the feed marks the whole service so."""
+    `service_public_in_feed`: the feed marks the whole service so; `when`: for the note."""
     locations = [sal.location for sal in service.service_at_locations]
     texts: dict[str, str | None] = {"the service's name": service.name,
                                     "the service's description": service.description}
@@ -253,7 +253,7 @@ def withhold_look_alikes(service: Any, term_codes: Iterable[str], public_in_feed
         return None
     feed_public = service_public_in_feed or any(location_id in public_in_feed for location_id in newly)
     service.confidentiality_review = PENDING
-    service.confidentiality_note = f"Withheld on import because {reason}." + (
+    service.confidentiality_note = f"Withheld {when} because {reason}." + (
         " The feed marks it public." if feed_public else "")
     return Withholding(service_id=service.id, name=service.name, reason=reason, locations=tuple(newly),
                        service_texts=in_texts, feed_marked_public=feed_public)

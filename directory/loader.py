@@ -243,7 +243,7 @@ def build_service(area: str, seed: SeedService, groups: dict[str, str], service_
         for lang in seed.languages
     ]
     public = {at_location.location.id} if at_location and seed.location.confidential is False else set()
-    withhold_look_alikes(service, [*seed.categories, *seed.needs], public)
+    withhold_look_alikes(service, [*seed.categories, *seed.needs], public, when="when written")
     return service
 
 
