@@ -63,10 +63,13 @@ class SeedSchedule(Strict):
 
 
 class SeedLocation(Strict):
-    name: str
-    address_1: str | None = None
-    city: str | None = None
-    postal_code: str | None = None
+    name: str = Field(max_length=255)
+    address_1: str | None = Field(None, max_length=255)
+    city: str | None = Field(None, max_length=255)
+    postal_code: str | None = Field(None, max_length=10)
+    # True: never published. False: meant to be public; a look-alike of safe accommodation
+    # is still withheld until a commissioner confirms (docs/confidential-locations.md).
+    confidential: bool | None = None
 
 
 class SeedLanguage(Strict):
@@ -90,6 +93,7 @@ class SeedService(Strict):
     minimum_age: int | None = None
     maximum_age: int | None = None
     referral: str | None = None
+    front_door: str | None = Field(None, max_length=1000)  # how to reach it without its address
     phones: list[SeedPhone] = []
     schedules: list[SeedSchedule] = []
     hours_note: str | None = None
