@@ -710,6 +710,10 @@ def write_markdown(
     start, end = "<!-- safety-evaluation:start -->", "<!-- safety-evaluation:end -->"
     if start in previous and end in previous:
         lines += [previous[previous.index(start): previous.index(end) + len(end)], ""]
+    # So is the knowledge-base section, bot/eval/evaluate_knowledge.py's.
+    start, end = "<!-- knowledge-evaluation:start -->", "<!-- knowledge-evaluation:end -->"
+    if start in previous and end in previous:
+        lines += [previous[previous.index(start): previous.index(end) + len(end)], ""]
     REPORT_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
