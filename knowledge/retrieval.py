@@ -24,10 +24,10 @@ from knowledge.base import Topic
 Embed = Callable[[list[str]], np.ndarray]
 
 # Chosen on the held-out questions (docs/nlu-evaluation.md, "Knowledge base").
-EMBEDDING_WEIGHT = 0.7
+EMBEDDING_WEIGHT = 0.9
 # Answer straight away only when the best topic is at least this good and this far ahead of
 # the next; otherwise offer the likeliest topics as buttons.
-CONFIDENT_SCORE = 0.80
+CONFIDENT_SCORE = 0.60
 CONFIDENT_MARGIN = 0.04
 MAX_CHOICES = 3
 
