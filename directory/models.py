@@ -5,7 +5,9 @@ Additions to the standard, all on `service` unless noted:
 - `source`, `source_date`, `confidence`: where the facts were seen, when, and how far
   they can be trusted; only services with an `assured_date` are ever shown publicly;
 - `scope` (national / local), `general` (shown for every category), `audience`
-  (men, lgbt, children, older_people, own_behaviour): how /signpost orders answers;
+  (men, lgbt, children, worried_about_child, older_people, own_behaviour): how /signpost
+  orders answers (directory/ranking.py); attributes link a service to taxonomy terms by
+  `link_type` category, need, eligibility or topic;
 - `referral`, `hours_note`, `notes` (commissioners' internal notes, never published);
 - `phone.type` (voice / text / textphone) and `service_area.gss_code`.
 """
@@ -276,7 +278,7 @@ class TaxonomyTerm(Base):
 
 
 class Attribute(Base):
-    """Links a service to a taxonomy term; `link_type` is category, need or eligibility."""
+    """Links a service to a taxonomy term; `link_type` is category, need, eligibility or topic."""
 
     __tablename__ = "attribute"
 

@@ -86,7 +86,10 @@ class SeedService(Strict):
     needs: list[str]
     eligibility: list[str] = []
     general: bool = False
-    audience: Literal["men", "lgbt", "children", "older_people", "own_behaviour"] | None = None
+    # Who the service is only for: see directory/ranking.py (AUDIENCES).
+    audience: Literal["men", "lgbt", "children", "worried_about_child", "older_people", "own_behaviour"] | None = None
+    # Offered only when one of these subjects comes up (directory/ranking.py, TOPICS).
+    topics: list[str] = []
     minimum_age: int | None = None
     maximum_age: int | None = None
     referral: str | None = None
