@@ -22,7 +22,7 @@ def test_a_postcode_is_swapped_for_its_council_code(pages):
 
 def test_results_render_with_tappable_numbers_and_provenance(pages):
     html = pages.get("/staff", params={"la": "E07000219", "category": "sexual_violence"}).text
-    assert "9 services for Sexual violence in Nuneaton and Bedworth" in html
+    assert "10 services for Sexual violence in Nuneaton and Bedworth" in html
     assert 'href="tel:01788551151"' in html and 'href="sms:07860027573"' in html
     assert "Last checked 23 November 2026" in html
     assert html.index("RoSA") < html.index("Rape Crisis 24/7")
