@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import national_helplines
 from actions.api_client import directory
 from actions.categories import CATEGORY_NAME_KEYS, ordered_unique
+from actions.disclosure_cues import topics_named_in
 from actions.formatting import services_message
 from actions.i18n import locale_of, t
 from actions.responses import (
@@ -30,22 +31,17 @@ from actions.responses import (
     render_buttons,
 )
 from actions.settings import MAX_SERVICES_PER_CATEGORY
+from directory.ranking import Person
 
 logger = logging.getLogger(__name__)
 
-# Without an exact age, "under 18" is asked for as 17: every service open to
-# under-18s, children's lines included, and none that is only for adults.
-UNDER_18_AGE = 17
+# The age question's answers as the directory's age bands (directory/ranking.py): every
+# service open to someone in the band, and none closed to all of it.
+AGE_BANDS = {"under_18": "under_18", "adult": "18_plus", "18_to_59": "18_59", "60_or_over": "60_plus"}
+ABOUT = {"self": "self", "someone_else": "someone_else"}
 RECENT_ENOUGH_FOR_SARC = {"yes", "unsure"}
 IDVA_CATEGORIES = {"domestic_abuse", "honour_based_abuse", "forced_marriage", "stalking"}
-
-
-@dataclass(frozen=True)
-class Person:
-    age: Optional[int]
-    gender: Optional[str]
-    lgbt: Optional[bool]
-    language: Optional[str]
+SARC_NEED = "sarc"
 
 
 @dataclass(frozen=True)
@@ -78,17 +74,33 @@ def outcome_mark(answer: CategoryAnswer) -> dict:
     return mark
 
 
-def person_from_slots(slots: Dict[Text, Any]) -> Person:
+def person_from_slots(slots: Dict[Text, Any], said: Iterable[Optional[str]] = ()) -> Person:
+    """Who the help is for, from the triage answers; `said` is what the person wrote, for
+    the subjects some lines are offered for (shared images, exploitation, ...)."""
     identity = slots.get("identity")
     age = slots.get("age")
-    if age is None and slots.get("age_group") == "under_18":
-        age = UNDER_18_AGE
+    topics = frozenset(topic for text in said for topic in topics_named_in(text))
     return Person(
         age=int(age) if age is not None else None,
+        age_band=AGE_BANDS.get(slots.get("age_group") or ""),
         gender="male" if identity in ("male", "male_lgbt") else None,
         lgbt=True if identity in ("lgbt", "male_lgbt") else None,
         language=slots.get("language"),
+        about=ABOUT.get(slots.get("about_self") or ""),
+        topics=topics,
     )
+
+
+def what_was_said(tracker: Tracker) -> List[Optional[str]]:
+    """The person's own messages in this session (never stored; read to rank only)."""
+    said: List[Optional[str]] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            said = []
+        elif event.get("event") == "user":
+            said.append(event.get("text"))
+    said.append((tracker.latest_message or {}).get("text"))
+    return said
 
 
 def place_query(slots: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -105,18 +117,23 @@ def need_for(category: str, slots: Dict[Text, Any]) -> Optional[str]:
     return None
 
 
-async def find_services(category: str, slots: Dict[Text, Any]) -> CategoryAnswer:
+async def find_services(
+    category: str, slots: Dict[Text, Any], said: Iterable[Optional[str]] = ()
+) -> CategoryAnswer:
     """The directory's answer, or the bundled national lines if it has none."""
-    person = person_from_slots(slots)
+    person = person_from_slots(slots, said)
     need = need_for(category, slots)
     answer = await directory().signpost(
         category,
         **place_query(slots),
         need=need,
         age=person.age,
+        age_band=person.age_band if person.age is None else None,
         gender=person.gender,
         lgbt=person.lgbt,
         language=person.language,
+        about=person.about,
+        topics=",".join(sorted(person.topics)) or None,
     )
     if answer is not None:
         place_name = None
@@ -136,9 +153,7 @@ async def find_services(category: str, slots: Dict[Text, Any]) -> CategoryAnswer
             category, answer["services"], place_name, insight_area, area_id in PILOT_AREA_IDS
         )
     logger.info("signpost.answered_from_bundle")
-    services = national_helplines.for_category(
-        category, gender=person.gender, lgbt=person.lgbt, age=person.age, need=need
-    )
+    services = national_helplines.for_category(category, person, need)
     area = slots.get("area")
     return CategoryAnswer(
         category,
@@ -188,6 +203,27 @@ def say_services(
     dispatcher.utter_message(json_message=message)
 
 
+def say_sarc_route(
+    answer: CategoryAnswer, slots: Dict[Text, Any], locale: str, dispatcher: CollectingDispatcher
+) -> None:
+    """After a sexual assault, why time matters and where to go: a SARC that serves the
+    place; where none is assured, the NHS SARC finder and the Rape Crisis line; for a child,
+    the children's route, never an adult SARC."""
+    recent = slots.get("recent_assault")
+    if recent in RECENT_ENOUGH_FOR_SARC:
+        if person_from_slots(slots).child:
+            dispatcher.utter_message(text=t("info.sarc_child", locale))
+            return
+        dispatcher.utter_message(response="utter_sarc_timing")
+        local_sarc = any(
+            SARC_NEED in (s.get("needs") or []) and s.get("scope") == "local" for s in answer.services
+        )
+        if not local_sarc:
+            dispatcher.utter_message(text=t("info.sarc_finder", locale))
+    elif recent == "not_said":
+        dispatcher.utter_message(response="utter_sarc_maybe")
+
+
 class ActionSignpost(Action):
     def name(self) -> Text:
         return "action_signpost"
@@ -200,7 +236,8 @@ class ActionSignpost(Action):
         categories = slots.get("categories") or []
         answered = slots.get("answered_categories") or []
         to_answer = [c for c in categories if c not in answered] or categories
-        answers = await asyncio.gather(*(find_services(c, slots) for c in to_answer))
+        said = what_was_said(tracker)
+        answers = await asyncio.gather(*(find_services(c, slots, said) for c in to_answer))
 
         shown: set = set()
         if any(answer.from_bundle for answer in answers):
@@ -209,11 +246,7 @@ class ActionSignpost(Action):
             dispatcher.utter_message(response="utter_emergency_guidance")
         for answer in answers:
             if answer.category == "sexual_violence":
-                recent = slots.get("recent_assault")
-                if recent in RECENT_ENOUGH_FOR_SARC:
-                    dispatcher.utter_message(response="utter_sarc_timing")
-                elif recent == "not_said":
-                    dispatcher.utter_message(response="utter_sarc_maybe")
+                say_sarc_route(answer, slots, locale, dispatcher)
             say_services(answer, shown, locale, dispatcher)
 
         dispatcher.utter_message(
