@@ -101,3 +101,24 @@ def topics_named_in(text: Optional[str]) -> list[str]:
     if not text:
         return []
     return [topic for topic, cue in TOPIC_CUES if cue.search(text)]
+
+
+# Needs named in words: someone with nowhere safe to stay tonight gets the refuge route first.
+NEED_CUES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (need, re.compile(pattern, re.IGNORECASE))
+    for need, pattern in (
+        (
+            "safe_accommodation",
+            r"\b(?:nowhere (?:safe )?to (?:go|stay|sleep|live)|somewhere (?:safe )?to (?:stay|go|sleep|live)|"
+            r"(?:a )?refuge|kicked (?:me|us) out|thr[eo]w\w* (?:me|us) out|homeless|"
+            r"(?:can'?t|cannot|can not) (?:go|stay) (?:back )?(?:home|there)|"
+            r"(?:need|have|want) to (?:leave|get out) (?:tonight|now|today|home|the house))\b",
+        ),
+    )
+)
+
+
+def needs_named_in(text: Optional[str]) -> list[str]:
+    if not text:
+        return []
+    return [need for need, cue in NEED_CUES if cue.search(text)]

@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import national_helplines
 from actions.api_client import directory
 from actions.categories import CATEGORY_NAME_KEYS, ordered_unique
-from actions.disclosure_cues import topics_named_in
+from actions.channel_context import channel_context
+from actions.disclosure_cues import needs_named_in, topics_named_in
 from actions.formatting import services_message
 from actions.i18n import locale_of, t
 from actions.responses import (
@@ -42,6 +43,9 @@ ABOUT = {"self": "self", "someone_else": "someone_else"}
 RECENT_ENOUGH_FOR_SARC = {"yes", "unsure"}
 IDVA_CATEGORIES = {"domestic_abuse", "honour_based_abuse", "forced_marriage", "stalking"}
 SARC_NEED = "sarc"
+SAFE_ACCOMMODATION = "safe_accommodation"
+# Where a refuge is part of the answer: the line about somewhere safe tonight follows.
+SAFE_TONIGHT_CATEGORIES = ("domestic_abuse", "honour_based_abuse", "forced_marriage", "stalking")
 
 
 @dataclass(frozen=True)
@@ -111,9 +115,17 @@ def place_query(slots: Dict[Text, Any]) -> Dict[Text, Any]:
     return {}
 
 
-def need_for(category: str, slots: Dict[Text, Any]) -> Optional[str]:
+def need_for(
+    category: str, slots: Dict[Text, Any], said: Iterable[Optional[str]] = ()
+) -> Optional[str]:
+    """A need that changes the order: a SARC inside the forensic window; somewhere safe to
+    stay when the person says they have nowhere safe to go."""
     if category == "sexual_violence" and slots.get("recent_assault") in RECENT_ENOUGH_FOR_SARC:
         return "sarc"
+    if category in SAFE_TONIGHT_CATEGORIES and any(
+        SAFE_ACCOMMODATION in needs_named_in(text) for text in said
+    ):
+        return SAFE_ACCOMMODATION
     return None
 
 
@@ -122,7 +134,7 @@ async def find_services(
 ) -> CategoryAnswer:
     """The directory's answer, or the bundled national lines if it has none."""
     person = person_from_slots(slots, said)
-    need = need_for(category, slots)
+    need = need_for(category, slots, said)
     answer = await directory().signpost(
         category,
         **place_query(slots),
@@ -224,6 +236,16 @@ def say_sarc_route(
         dispatcher.utter_message(response="utter_sarc_maybe")
 
 
+def say_safe_tonight(tracker: Tracker, locale: str, dispatcher: CollectingDispatcher) -> None:
+    """Somewhere safe tonight, in every area: the National Domestic Abuse Helpline's refuge
+    referrals, day and night, and the council's housing help when the page gave its address."""
+    text = t("info.safe_tonight", locale)
+    council_url = channel_context(tracker).council_url
+    if council_url:
+        text = f"{text} {t('info.safe_tonight_council', locale, url=council_url)}"
+    dispatcher.utter_message(text=text)
+
+
 class ActionSignpost(Action):
     def name(self) -> Text:
         return "action_signpost"
@@ -249,6 +271,8 @@ class ActionSignpost(Action):
                 say_sarc_route(answer, slots, locale, dispatcher)
             say_services(answer, shown, locale, dispatcher)
 
+        if any(answer.category in SAFE_TONIGHT_CATEGORIES for answer in answers):
+            say_safe_tonight(tracker, locale, dispatcher)
         dispatcher.utter_message(
             text=t("chat.answer.more", locale), buttons=more_buttons(categories, locale)
         )

@@ -14,6 +14,9 @@ The person first, then the need:
    adult is asking about a child), Hourglass from 60, Galop for LGBT+ people, the Men's
    Advice Line and Mankind for men, the Respect Phoneline for someone worried about their
    own behaviour. Only those for this kind of abuse.
+1a. When a particular need was asked for (somewhere safe to stay, legal advice, ...), the
+   services for this kind of abuse that meet it, local before national: in an area with no
+   local refuge service, the National Domestic Abuse Helpline's refuge referrals come first.
 2. Local services for this kind of abuse that the person can contact themselves: the
    need asked for first, then the most specific help.
 3. National lines to talk to about this kind of abuse, open to everyone: a line for
@@ -75,8 +78,11 @@ AUDIENCES = ("children", "worried_about_child", "older_people", "lgbt", "men", "
 SARC_NEED = "sarc"
 GROUPS = ("local", "national", "general")
 
-(TIER_URGENT, TIER_PERSON, TIER_LOCAL, TIER_NATIONAL, TIER_RELATED, TIER_NATIONAL_OTHER, TIER_REFERRAL,
- TIER_GENERAL) = range(8)
+(TIER_URGENT, TIER_PERSON, TIER_ASKED, TIER_LOCAL, TIER_NATIONAL, TIER_RELATED, TIER_NATIONAL_OTHER,
+ TIER_REFERRAL, TIER_GENERAL) = range(9)
+# Needs with their own place in the order: a SARC (tier 0) and help with one's own behaviour
+# (only those services are shown).
+NEEDS_PLACED_ELSEWHERE = (SARC_NEED, "own_behaviour")
 
 
 @dataclass(frozen=True)
@@ -252,6 +258,11 @@ def rank(offers: Iterable[Offer], category: str, codes: Iterable[str], person: P
             group = "local" if local else "national"
         elif offer.general or (local and offer.categories & related):
             group = "general"
+        elif (offer.national and offer.categories & related and need is not None
+              and need not in NEEDS_PLACED_ELSEWHERE and not _asked(offer, need)):
+            # A national line for a related kind of abuse that meets the need asked for:
+            # the refuge referrals of the domestic abuse helpline for forced marriage, say.
+            group = "national"
         else:
             continue
         chosen.append((offer, group))
@@ -272,6 +283,11 @@ def rank(offers: Iterable[Offer], category: str, codes: Iterable[str], person: P
             tier = TIER_URGENT
         elif group == "national" and offer.audience in audiences:
             tier = TIER_PERSON
+        elif (need is not None and need not in NEEDS_PLACED_ELSEWHERE
+              and (group != "general" or (not offer.national and offer.categories & related))
+              and not _asked(offer, need) and not referral_only
+              and "community_specific" not in offer.eligibility):
+            tier = TIER_ASKED
         elif group == "local":
             tier = TIER_REFERRAL if referral_only else TIER_LOCAL
         elif group == "national":
@@ -286,6 +302,7 @@ def rank(offers: Iterable[Offer], category: str, codes: Iterable[str], person: P
         key = (
             tier,
             audiences.index(offer.audience) if tier == TIER_PERSON else 0,
+            (1 if offer.national else 0) if tier == TIER_ASKED else 0,
             0 if offer.topics & person.topics else 1,
             _asked(offer, need),
             _language_rank(offer, person),

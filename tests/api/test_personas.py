@@ -82,3 +82,16 @@ def test_a_line_for_a_subject_comes_when_the_subject_does(read_client, line, top
 def test_an_unknown_subject_is_refused(read_client):
     response = read_client.get("/signpost", params={"category": "stalking", "topics": "astrology"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("category", ["domestic_abuse", "stalking", "honour_based_abuse", "forced_marriage"])
+@pytest.mark.parametrize("place", PLACES)
+def test_somewhere_safe_tonight_in_every_area(read_client, category, place):
+    services = ask(read_client, category, place, need="safe_accommodation")
+    first = services[0]
+    assert "safe_accommodation" in first["needs"], first["name"]
+    area, _postcode = PLACES[place]
+    if area == "warwickshire":
+        assert first["name"] == "Refuge - Warwickshire Domestic Violence and Abuse Service"
+    else:
+        assert first["name"] == "National Domestic Abuse Helpline" and first["open_24_7"]

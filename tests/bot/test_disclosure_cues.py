@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.disclosure_cues import categories_named_in, topics_named_in
+from actions.disclosure_cues import categories_named_in, needs_named_in, topics_named_in
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,20 @@ def test_danger_alone_names_no_kind_of_abuse(text):
 )
 def test_subjects_named_in_words(text, topics):
     assert topics_named_in(text) == topics
+
+
+@pytest.mark.parametrize(
+    "text,needs",
+    [
+        ("I have nowhere to go tonight", ["safe_accommodation"]),
+        ("he kicked me out and I've got the kids", ["safe_accommodation"]),
+        ("can I get into a refuge?", ["safe_accommodation"]),
+        ("I can't go back home, he'll kill me", ["safe_accommodation"]),
+        ("I need to leave tonight", ["safe_accommodation"]),
+        ("he hits me", []),
+        ("I'm going home now", []),
+        (None, []),
+    ],
+)
+def test_needs_named_in_words(text, needs):
+    assert needs_named_in(text) == needs

@@ -186,3 +186,28 @@ async def test_a_child_after_a_sexual_assault_gets_the_childrens_route(real_dire
     assert all((s["eligibility"].get("minimum_age") or 0) < 18 for s in services)
     assert any("999" in text and "Childline" in text for text in said)
     assert not any("nhs.uk/sarcs" in text for text in said)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("place", ["Ilkeston", "Wigston", "Nuneaton", "Manchester", "not said"])
+async def test_somewhere_safe_tonight_in_every_area_through_the_actions(real_directory, directory_at, place):
+    directory_at(real_directory)
+    slots = slots_for({"about_self": "self", "age_group": "adult", "identity": "neither"}, "domestic_abuse", place)
+    names, services, said = await shown(slots, ("he kicked me out and I have nowhere to go tonight",))
+    assert "safe_accommodation" in services[0]["needs"], names[0]
+    assert any("somewhere safe to stay tonight" in text for text in said)
+    assert not any("council's housing team" in text for text in said)  # the page gave no council
+
+
+@pytest.mark.asyncio
+async def test_the_council_housing_route_when_the_page_gives_its_address(real_directory, directory_at):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    directory_at(real_directory)
+    dispatcher = CollectingDispatcher()
+    slots = slots_for({"about_self": "self", "age_group": "adult", "identity": "neither"},
+                      "forced_marriage", "Derby")
+    tracker = make_tracker(slots=slots, metadata={"council_url": "https://www.derby.gov.uk/"})
+    await ActionSignpost().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert any("council's housing team can help too: https://www.derby.gov.uk/" in text for text in said)
