@@ -58,15 +58,30 @@ class CategoryAnswer:
     pilot_place_known: bool = False
     # The directory could not be reached: the bundled national lines stand in.
     from_bundle: bool = False
+    # The need asked for, if any (a SARC, somewhere safe to stay).
+    need: Optional[str] = None
 
 
 PILOT_AREA_IDS = {"leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"}
 
 
-def outcome_mark(answer: CategoryAnswer) -> dict:
+def local_help_shown(answer: CategoryAnswer, shown: List[dict]) -> bool:
+    """Whether a card shown was a local service for this kind of abuse (not a general one,
+    nor one for a related kind) that meets the need asked for (a SARC, a refuge)."""
+    return any(
+        service.get("scope") == "local"
+        and service.get("group") == "local"
+        and answer.category in (service.get("categories") or [])
+        and (answer.need is None or answer.need in (service.get("needs") or []))
+        for service in shown
+    )
+
+
+def outcome_mark(answer: CategoryAnswer, shown: Optional[List[dict]] = None) -> dict:
     """What the chat gateway counts for an answer, and takes out before the browser sees
-    it: the kind of abuse, the area no finer than a pilot area, and the outcome."""
-    if any(service.get("scope") == "local" for service in answer.services):
+    it: the kind of abuse, the area no finer than a pilot area, and the outcome. Only the
+    cards shown count: local help is local help for this kind of abuse and this need."""
+    if local_help_shown(answer, answer.services if shown is None else shown):
         outcome = "signposted_locally"
     elif answer.pilot_place_known:
         outcome = "no_local_service"
@@ -162,7 +177,8 @@ async def find_services(
         else:
             insight_area = "outside" if answer.get("area_status") == "outside_pilot" else "unknown"
         return CategoryAnswer(
-            category, answer["services"], place_name, insight_area, area_id in PILOT_AREA_IDS
+            category, answer["services"], place_name, insight_area, area_id in PILOT_AREA_IDS,
+            need=need,
         )
     logger.info("signpost.answered_from_bundle")
     services = national_helplines.for_category(category, person, need)
@@ -173,6 +189,7 @@ async def find_services(
         None,
         area if area in PILOT_AREA_IDS | {"outside"} else "unknown",
         from_bundle=True,
+        need=need,
     )
 
 
@@ -211,7 +228,7 @@ def say_services(
     chosen = fresh[:MAX_SERVICES_PER_CATEGORY]
     shown.update(_service_key(s) for s in chosen)
     message = services_message(heading, chosen, locale)
-    message["signpost_outcome"] = outcome_mark(answer)
+    message["signpost_outcome"] = outcome_mark(answer, chosen)
     dispatcher.utter_message(json_message=message)
 
 

@@ -211,3 +211,55 @@ async def test_the_council_housing_route_when_the_page_gives_its_address(real_di
     await ActionSignpost().run(dispatcher, tracker, {})
     said = texts(dispatcher)
     assert any("council's housing team can help too: https://www.derby.gov.uk/" in text for text in said)
+
+
+ADULT = {"about_self": "self", "age_group": "adult", "identity": "neither"}
+GAPS = [
+    # (category, place, extra slots, the outcome the commissioners' counts get)
+    ("stalking", "Nuneaton", {}, "no_local_service"),  # only domestic abuse services, and general ones
+    ("stalking", "Chesterfield", {}, "no_local_service"),  # Derbyshire Victim Services is general
+    ("fgm", "Leicester", {}, "no_local_service"),
+    ("fgm", "Ilkeston", {}, "no_local_service"),
+    ("fgm", "Leamington", {}, "no_local_service"),
+    ("honour_based_abuse", "Nuneaton", {}, "no_local_service"),  # related domestic abuse help only
+    ("forced_marriage", "Wigston", {}, "no_local_service"),
+    ("sexual_violence", "Chesterfield", {"recent_assault": "yes"}, "no_local_service"),  # no assured SARC
+    ("sexual_violence", "Derby", {"recent_assault": "yes"}, "no_local_service"),  # advocates, but no SARC
+    ("sexual_violence", "Derby", {"recent_assault": "no"}, "signposted_locally"),
+    ("sexual_violence", "Leicester", {"recent_assault": "yes"}, "signposted_locally"),  # Juniper Lodge
+    ("sexual_violence", "Nuneaton", {"recent_assault": "yes"}, "signposted_locally"),  # the Blue Sky Centre
+    ("domestic_abuse", "Hinckley", {}, "signposted_locally"),
+    ("domestic_abuse", "Chesterfield", {}, "signposted_locally"),
+    ("domestic_abuse", "Manchester", {}, "national_only"),
+    ("domestic_abuse", "not said", {}, "national_only"),
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("category,place,extra,outcome", GAPS, ids=lambda v: v if isinstance(v, str) else "")
+async def test_insight_marks_from_the_real_seed_show_the_real_gaps(real_directory, directory_at, category,
+                                                                     place, extra, outcome):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    directory_at(real_directory)
+    dispatcher = CollectingDispatcher()
+    await ActionSignpost().run(dispatcher, make_tracker(slots=slots_for({**ADULT, **extra}, category, place)), {})
+    [mark] = [m["custom"]["signpost_outcome"] for m in dispatcher.messages
+              if "signpost_outcome" in (m.get("custom") or {})]
+    assert mark == {"category": category, "area": PLACES[place][0] or "unknown", "outcome": outcome}
+
+
+@pytest.mark.asyncio
+async def test_a_child_in_derbyshire_after_an_assault_is_signposted_to_the_childrens_service(
+    real_directory, directory_at
+):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    directory_at(real_directory)
+    dispatcher = CollectingDispatcher()
+    slots = slots_for({"about_self": "self", "age_group": "under_18", "identity": "neither",
+                       "recent_assault": "yes"}, "sexual_violence", "Ilkeston")
+    await ActionSignpost().run(dispatcher, make_tracker(slots=slots), {})
+    [mark] = [m["custom"]["signpost_outcome"] for m in dispatcher.messages
+              if "signpost_outcome" in (m.get("custom") or {})]
+    assert mark["outcome"] == "signposted_locally"
