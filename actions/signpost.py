@@ -32,7 +32,7 @@ from actions.responses import (
     render_buttons,
 )
 from actions.settings import MAX_SERVICES_PER_CATEGORY
-from directory.ranking import Person
+from directory.ranking import Person, local_help_shown
 
 logger = logging.getLogger(__name__)
 
@@ -65,23 +65,11 @@ class CategoryAnswer:
 PILOT_AREA_IDS = {"leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"}
 
 
-def local_help_shown(answer: CategoryAnswer, shown: List[dict]) -> bool:
-    """Whether a card shown was a local service for this kind of abuse (not a general one,
-    nor one for a related kind) that meets the need asked for (a SARC, a refuge)."""
-    return any(
-        service.get("scope") == "local"
-        and service.get("group") == "local"
-        and answer.category in (service.get("categories") or [])
-        and (answer.need is None or answer.need in (service.get("needs") or []))
-        for service in shown
-    )
-
-
 def outcome_mark(answer: CategoryAnswer, shown: Optional[List[dict]] = None) -> dict:
     """What the chat gateway counts for an answer, and takes out before the browser sees
     it: the kind of abuse, the area no finer than a pilot area, and the outcome. Only the
     cards shown count: local help is local help for this kind of abuse and this need."""
-    if local_help_shown(answer, answer.services if shown is None else shown):
+    if local_help_shown(answer.category, answer.need, answer.services if shown is None else shown):
         outcome = "signposted_locally"
     elif answer.pilot_place_known:
         outcome = "no_local_service"
@@ -91,6 +79,30 @@ def outcome_mark(answer: CategoryAnswer, shown: Optional[List[dict]] = None) -> 
     if answer.from_bundle:
         mark["from_bundle"] = True
     return mark
+
+
+REACH_IDENTITY = {"male": "men", "lgbt": "lgbt", "male_lgbt": "men_and_lgbt", "neither": "neither"}
+
+
+def reach_mark(slots: Dict[Text, Any], area: str, locale: str) -> dict:
+    """Who an answer was for, as the commissioners' counts take it (docs/insights.md): an age
+    band, not an age; never the kind of abuse beside it."""
+    person = person_from_slots(slots)
+    if person.child:
+        age_band = "under_18"
+    elif person.older:
+        age_band = "60_or_over"
+    elif person.ages() is not None:
+        age_band = "adult"
+    else:
+        age_band = "not_said"
+    return {
+        "area": area,
+        "age_band": age_band,
+        "identity": REACH_IDENTITY.get(slots.get("identity") or "", "not_said"),
+        "language": locale,
+        "about": person.about or "not_said",
+    }
 
 
 def person_from_slots(slots: Dict[Text, Any], said: Iterable[Optional[str]] = ()) -> Person:
@@ -216,7 +228,11 @@ def _service_key(service: dict) -> Any:
 
 
 def say_services(
-    answer: CategoryAnswer, shown: set, locale: str, dispatcher: CollectingDispatcher
+    answer: CategoryAnswer,
+    shown: set,
+    locale: str,
+    dispatcher: CollectingDispatcher,
+    reach: Optional[dict] = None,
 ) -> None:
     name = t(CATEGORY_NAME_KEYS[answer.category], locale)
     if answer.place_name:
@@ -229,6 +245,8 @@ def say_services(
     shown.update(_service_key(s) for s in chosen)
     message = services_message(heading, chosen, locale)
     message["signpost_outcome"] = outcome_mark(answer, chosen)
+    if reach is not None:
+        message["signpost_reach"] = reach
     dispatcher.utter_message(json_message=message)
 
 
@@ -283,10 +301,11 @@ class ActionSignpost(Action):
             # Something is wrong behind the scenes: as the gateway does when the assistant
             # cannot answer, the emergency guidance comes before the national lines.
             dispatcher.utter_message(response="utter_emergency_guidance")
-        for answer in answers:
+        reach = reach_mark(slots, answers[0].insight_area, locale) if answers else None
+        for index, answer in enumerate(answers):
             if answer.category == "sexual_violence":
                 say_sarc_route(answer, slots, locale, dispatcher)
-            say_services(answer, shown, locale, dispatcher)
+            say_services(answer, shown, locale, dispatcher, reach if index == 0 else None)
 
         if any(answer.category in SAFE_TONIGHT_CATEGORIES for answer in answers):
             say_safe_tonight(tracker, locale, dispatcher)

@@ -338,3 +338,16 @@ def never_empty(offers: Iterable[Offer], category: str) -> list:
     ]
     lines.sort(key=lambda item: item.key)
     return lines
+
+
+def local_help_shown(category: str, need: Optional[str], shown: Iterable[dict]) -> bool:
+    """For the commissioners' counts: whether the cards shown (/signpost service objects)
+    included local help for this kind of abuse that meets the need asked for. A general
+    service, or a local service for a related kind of abuse, is not local help for it."""
+    return any(
+        service.get("scope") == "local"
+        and service.get("group") == "local"
+        and category in (service.get("categories") or [])
+        and (need is None or need in (service.get("needs") or []))
+        for service in shown
+    )
