@@ -77,6 +77,9 @@ ABOUT = ("self", "someone_else")
 AUDIENCES = ("children", "worried_about_child", "older_people", "lgbt", "men", "own_behaviour")
 SARC_NEED = "sarc"
 GROUPS = ("local", "national", "general")
+# Cards the assistant shows for one kind of abuse: few enough for a phone screen. The staff
+# finder shows the same first cards first.
+CARDS_SHOWN = 6
 
 (TIER_URGENT, TIER_PERSON, TIER_ASKED, TIER_LOCAL, TIER_NATIONAL, TIER_RELATED, TIER_NATIONAL_OTHER,
  TIER_REFERRAL, TIER_GENERAL) = range(9)
