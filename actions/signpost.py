@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 # The age question's answers as the directory's age bands (directory/ranking.py): every
 # service open to someone in the band, and none closed to all of it.
-AGE_BANDS = {"under_18": "under_18", "adult": "18_plus", "18_to_59": "18_59", "60_or_over": "60_plus"}
+# "adult" is the "18 to 59" button (and a "no" to the age question: 18 or over).
+AGE_BANDS = {"under_18": "under_18", "adult": "18_plus", "60_or_over": "60_plus"}
 ABOUT = {"self": "self", "someone_else": "someone_else"}
 RECENT_ENOUGH_FOR_SARC = {"yes", "unsure"}
 IDVA_CATEGORIES = {"domestic_abuse", "honour_based_abuse", "forced_marriage", "stalking"}
