@@ -144,7 +144,8 @@ class ActionEmergencyGuidance(Action):
         from_domain = not language_events  # Rasa would render the domain's words in the old language
         signals = signals_of(tracker.latest_message or {})
         send(dispatcher, "utter_emergency_guidance", locale, from_domain)
-        if CRISIS in signals:
+        # Distress beside danger: no room for the check-in's question, so the crisis lines instead.
+        if signals & {CRISIS, DISTRESS}:
             dispatcher.utter_message(json_message={"kind": "crisis", "text": crisis_words(tracker, locale, True),
                                                    "buttons": []})
         if INJURY in signals:
@@ -163,7 +164,7 @@ class ActionCrisisSupport(Action):
         locale, language_events = safety_locale(tracker)
         from_domain = not language_events
         signals = signals_of(tracker.latest_message or {})
-        if CRISIS in signals:
+        if CRISIS in signals or {DISTRESS, INJURY} <= signals:  # distress beside an injury: the lines too
             dispatcher.utter_message(json_message={"kind": "crisis", "text": crisis_words(tracker, locale, False),
                                                    "buttons": []})
         if INJURY in signals:

@@ -41,3 +41,22 @@ def require_commissioner(
 
 
 CommissionerDep = Annotated[str, Depends(require_commissioner)]
+
+
+def may_see_confidential(actor: str) -> bool:
+    """Whether this caller may see withheld whereabouts (docs/confidential-locations.md).
+
+    Today there are no roles: whoever holds the admin key is a commissioner and may. When
+    roles arrive (issue 17), this is the one place that decides; every admin view and the
+    confidentiality routes ask it."""
+    return bool(actor)
+
+
+def require_confidential_access(actor: CommissionerDep) -> str:
+    """For routes that show or change withheld whereabouts: a commissioner allowed to."""
+    if not may_see_confidential(actor):
+        raise ApiError(403, "forbidden", "You are not allowed to see or change confidential locations.")
+    return actor
+
+
+ConfidentialAccessDep = Annotated[str, Depends(require_confidential_access)]

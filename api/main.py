@@ -27,7 +27,8 @@ from api.pages import STATIC_DIR
 from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
 from api.chat.sessions import MemorySessionStore, RedisSessionStore
-from api.routers import admin, areas, chat, meta, service_at_locations, services, signpost, staff, taxonomies, widget
+from api.routers import admin, areas, chat, confidential, meta, service_at_locations, services, signpost, staff
+from api.routers import taxonomies, widget
 from api.routers import insights, metrics as metrics_router
 from api.insights.gateway import install as install_insights
 from api.metrics import MetricsMiddleware
@@ -101,8 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.chat_rate_limit_session, settings.chat_rate_limit_client, secret, settings.redis_url
     )
     errors.install(app)
-    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, staff, chat, widget,
-                   insights, metrics_router):
+    for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, confidential, staff,
+                   chat, widget, insights, metrics_router):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

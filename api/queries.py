@@ -68,3 +68,8 @@ class SignpostQuery(Strict):
 
 class ResolveQuery(Strict):
     q: str = Field(min_length=1, max_length=100)
+
+
+class ConfidentialQuery(PageQuery):
+    review: Literal["pending", "all"] = Field(
+        "all", description="pending: only what an import withheld and no commissioner has reviewed yet")

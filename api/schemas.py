@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from directory.feed_schema import FeedService
 from directory.seed_schema import SeedLanguage, SeedLocation, SeedPhone, SeedSchedule, SeedService
 
 GSS = r"^[EWSN]\d{8}$"
@@ -71,3 +72,65 @@ class AssureBody(BaseModel):
 class ImportFromUrl(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)
+
+
+LocationIds = Field(None, min_length=1, max_length=100, description="Only these locations; leave out for the whole service")
+Reason = Field(min_length=1, max_length=1000, description="Why: kept in the audit trail and the service's note")
+FrontDoor = Field(None, min_length=1, max_length=1000,
+                  description="How people reach the service without its address, e.g. a phone line or referral route")
+
+
+class MarkConfidential(BaseModel):
+    """Withhold a service's whereabouts (every location, now and later) or some locations."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Reason
+    front_door: str | None = FrontDoor
+    locations: list[Annotated[str, Field(min_length=1, max_length=36)]] | None = LocationIds
+
+
+class UnmarkConfidential(BaseModel):
+    """Publish withheld whereabouts again: always with a reason."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Reason
+    locations: list[Annotated[str, Field(min_length=1, max_length=36)]] | None = LocationIds
+
+
+class ReviewConfidential(BaseModel):
+    """Confirm, after an import flagged it, that what was withheld stays withheld."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Reason
+    front_door: str | None = FrontDoor
+
+
+def _inline(schema: dict) -> dict:
+    """A model's JSON schema with its $defs written in place, to sit inside the OpenAPI
+    document where "#/$defs/..." would point at the document, not the schema."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve({**definitions[node["$ref"].rsplit("/", 1)[-1]],
+                                **{k: v for k, v in node.items() if k != "$ref"}})
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
+
+
+FEED_SERVICE_SCHEMA = _inline(FeedService.model_json_schema())
+# What POST /admin/import documents (directory/feed_schema.py checks each record itself, so a
+# bad one is named with its place in the feed): a list of services, a page, or a URL.
+IMPORT_BODY_SCHEMA = {
+    "anyOf": [
+        {"type": "array", "items": FEED_SERVICE_SCHEMA},
+        {"type": "object", "properties": {"contents": {"type": "array", "items": FEED_SERVICE_SCHEMA}},
+         "required": ["contents"]},
+        _inline(ImportFromUrl.model_json_schema()),
+    ]
+}

@@ -4,8 +4,9 @@ from __future__ import annotations
 import math
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from directory.confidential import redactor_for
 from directory.models import (
     Attribute,
     Location,
@@ -29,6 +30,41 @@ def public_services() -> Select:
     return select(Service).where(Service.assured_date.is_not(None))
 
 
+def published_locations() -> Select:
+    """Ids of services at locations whose whereabouts may be published: neither the location
+    nor its service is confidential (docs/confidential-locations.md)."""
+    return (
+        select(ServiceAtLocation.id)
+        .join(Location, ServiceAtLocation.location_id == Location.id)
+        .join(Service, ServiceAtLocation.service_id == Service.id)
+        .where(Location.confidential.is_(False), Service.confidential.is_(False))
+    )
+
+
+def withheld_service_ids() -> Select:
+    """Services with withheld whereabouts: confidential, or with a confidential location."""
+    return select(Service.id).where(or_(
+        Service.confidential.is_(True),
+        Service.id.in_(select(ServiceAtLocation.service_id)
+                       .join(Location, ServiceAtLocation.location_id == Location.id)
+                       .where(Location.confidential.is_(True))),
+    ))
+
+
+def _withheld_matching(session: Session, withheld: Select, needle: str) -> list[str]:
+    services = session.scalars(
+        select(Service).where(Service.id.in_(withheld)).options(
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
+            .selectinload(Location.addresses))
+    )
+    matching = []
+    for service in services:
+        redact = redactor_for(service)
+        if any(needle in redact(text or "").lower() for text in (service.name, service.description)):
+            matching.append(service.id)
+    return matching
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -43,11 +79,17 @@ def _day_code(day: str) -> str:
 
 def apply_service_filters(statement: Select, query: ServiceQuery, session: Session) -> Select:
     if query.search:
-        pattern = f"%{_escape_like(query.search.strip().lower())}%"
-        statement = statement.where(
-            or_(func.lower(Service.name).like(pattern, escape="\\"),
-                func.lower(Service.description).like(pattern, escape="\\"))
-        )
+        needle = query.search.strip().lower()
+        pattern = f"%{_escape_like(needle)}%"
+        withheld = withheld_service_ids()
+        # A service with withheld whereabouts is searched in its public (redacted) texts only:
+        # otherwise searching for a street would say which refuge is on it.
+        statement = statement.where(or_(
+            and_(Service.id.not_in(withheld),
+                 or_(func.lower(Service.name).like(pattern, escape="\\"),
+                     func.lower(Service.description).like(pattern, escape="\\"))),
+            Service.id.in_(_withheld_matching(session, withheld, needle)),
+        ))
     if query.taxonomy_term_id:
         term_ids = select(TaxonomyTerm.id).where(
             or_(TaxonomyTerm.id == query.taxonomy_term_id, TaxonomyTerm.code == query.taxonomy_term_id)
@@ -99,10 +141,13 @@ def services_near(session: Session, postcode: str, metres: int) -> list[str]:
     _place, resolution = place_from_postcode(postcode)
     if resolution.easting is None or resolution.northing is None:
         return []
+    # A withheld location is never measured: were it, asking from enough postcodes with
+    # shrinking distances would find it.
     rows = session.execute(
         select(ServiceAtLocation.service_id, Location.easting, Location.northing)
         .join(Location, ServiceAtLocation.location_id == Location.id)
-        .where(Location.easting.is_not(None), Location.northing.is_not(None))
+        .where(Location.easting.is_not(None), Location.northing.is_not(None),
+               ServiceAtLocation.id.in_(published_locations()))
     )
     return [
         service_id for service_id, easting, northing in rows

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory import geography
+from directory.confidential import withhold_look_alikes
 from directory.ids import stable_id
 from directory.models import (
     Address,
@@ -140,6 +141,8 @@ def _location(service_id: str, area: str, seed: SeedService) -> ServiceAtLocatio
         return None
     location_id = stable_id(service_id, "location")
     location = Location(id=location_id, location_type="physical", name=seed.location.name)
+    if seed.location.confidential:
+        location.confidential = True  # only ever raised here: a merge must not clear it
     if seed.location.postal_code:
         centroid = geography.postcode_centroid(seed.location.postal_code)
         if centroid:
@@ -161,7 +164,11 @@ def _location(service_id: str, area: str, seed: SeedService) -> ServiceAtLocatio
     return ServiceAtLocation(id=stable_id(service_id, "at", location_id), location=location)
 
 
-def build_service(area: str, seed: SeedService, groups: dict[str, str], service_id: str | None = None) -> Service:
+def build_service(area: str, seed: SeedService, groups: dict[str, str], service_id: str | None = None,
+                  already_withheld: frozenset[str] = frozenset()) -> Service:
+    """A service from a seed entry or a commissioner's write. A look-alike of safe
+    accommodation with an address has it withheld for review, as an import would;
+    `already_withheld`: ids of locations that are confidential now and stay so."""
     service_id = service_id or stable_id("service", seed.slug)
     assured = seed.confidence != "U"
     service = Service(
@@ -212,6 +219,10 @@ def build_service(area: str, seed: SeedService, groups: dict[str, str], service_
     at_location = _location(service_id, area, seed)
     if at_location:
         service.service_at_locations = [at_location]
+        if at_location.location.id in already_withheld:
+            at_location.location.confidential = True
+    if seed.front_door:
+        service.front_door = seed.front_door
     attributes = [("category", code) for code in seed.categories]
     attributes += [("need", code) for code in seed.needs]
     attributes += [("eligibility", code) for code in seed.eligibility]
@@ -232,6 +243,8 @@ def build_service(area: str, seed: SeedService, groups: dict[str, str], service_
         Language(id=stable_id(service_id, "language", lang.code), code=lang.code, name=lang.name, note=lang.note)
         for lang in seed.languages
     ]
+    public = {at_location.location.id} if at_location and seed.location.confidential is False else set()
+    withhold_look_alikes(service, [*seed.categories, *seed.needs], public, when="when written")
     return service
 
 

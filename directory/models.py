@@ -9,7 +9,13 @@ Additions to the standard, all on `service` unless noted:
   orders answers (directory/ranking.py); attributes link a service to taxonomy terms by
   `link_type` category, need, eligibility or topic;
 - `referral`, `hours_note`, `notes` (commissioners' internal notes, never published);
-- `phone.type` (voice / text / textphone) and `service_area.gss_code`.
+- `phone.type` (voice / text / textphone) and `service_area.gss_code`;
+- confidentiality (docs/confidential-locations.md): `service.confidential` (its whereabouts
+  are secret: every location withheld), `service.front_door` (the public way in instead of
+  an address), `service.confidentiality_review` ("pending" until a commissioner has looked
+  at what an import withheld) and `confidentiality_note` (why, never published);
+  `location.confidential` and `location.public_confirmed` (a commissioner confirmed that a
+  location that looks like safe accommodation may be published).
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -114,6 +121,10 @@ class Service(Base):
     referral: Mapped[str | None] = mapped_column(Text)
     hours_note: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    front_door: Mapped[str | None] = mapped_column(Text)
+    confidentiality_review: Mapped[str | None] = mapped_column(String(20), index=True)
+    confidentiality_note: Mapped[str | None] = mapped_column(Text)
 
     organization: Mapped[Organization | None] = relationship(back_populates="services")
     phones: Mapped[list[Phone]] = relationship(
@@ -141,6 +152,15 @@ class Service(Base):
     @property
     def is_assured(self) -> bool:
         return self.assured_date is not None
+
+    def withheld_locations(self) -> list[Location]:
+        """The locations whose whereabouts never leave the directory."""
+        return [sal.location for sal in self.service_at_locations
+                if self.confidential or sal.location.confidential]
+
+    @property
+    def whereabouts_withheld(self) -> bool:
+        return self.confidential or any(sal.location.confidential for sal in self.service_at_locations)
 
 
 class Phone(Base):
@@ -213,6 +233,8 @@ class Location(Base):
     northing: Mapped[int | None] = mapped_column(Integer)
     external_identifier: Mapped[str | None] = mapped_column(String(255))
     external_identifier_type: Mapped[str | None] = mapped_column(String(255))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    public_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     addresses: Mapped[list[Address]] = relationship(
         back_populates="location", cascade="all, delete-orphan", order_by="Address.id"

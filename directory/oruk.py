@@ -4,6 +4,12 @@ ORUK's schemata declare plain `string` types, so absent values are omitted rathe
 than sent as null. Signpost's own facts (source, confidence, scope...) travel in a
 `signpost` extension object, and phones in HSDS 3.0's `service.phones`, which the
 UK profile leaves open; a reader that does not know them can ignore them.
+
+Confidential locations (docs/confidential-locations.md): the public view of a service
+(`reveal=False`: every public route and the export) leaves out each withheld location
+altogether and passes every text of the service through the redactor; only the
+commissioners' own views (`reveal=True`) show the whereabouts, the review state and, on
+each location, `signpost.confidential`.
 """
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory import geography
+from directory.confidential import Redactor, redactor_for
 from directory.models import (
     Address,
     Attribute,
@@ -91,8 +99,8 @@ def schedule_json(schedule: Schedule) -> dict[str, Any]:
     )
 
 
-def location_json(location: Location) -> dict[str, Any]:
-    return _clean(
+def location_json(location: Location, reveal: bool = False) -> dict[str, Any]:
+    record = _clean(
         {"id": location.id, "location_type": location.location_type, "name": location.name,
          "description": location.description, "latitude": location.latitude,
          "longitude": location.longitude, "external_identifier": location.external_identifier,
@@ -105,6 +113,9 @@ def location_json(location: Location) -> dict[str, Any]:
              for a in location.addresses
          ]}
     )
+    if reveal and (location.confidential or location.public_confirmed):
+        record["signpost"] = {"confidential": location.confidential, "public_confirmed": location.public_confirmed}
+    return record
 
 
 def phone_json(phone: Phone) -> dict[str, Any]:
@@ -122,7 +133,18 @@ def attribute_json(attribute: Attribute) -> dict[str, Any]:
     }
 
 
-def service_json(service: Service, full: bool = True) -> dict[str, Any]:
+# Never redacted: identifiers and codes (a redacted id would break every reference) and
+# phone numbers (the front door itself).
+KEEP_UNREDACTED = frozenset({
+    "id", "service_id", "location_id", "organization_id", "link_id", "taxonomy_term_id", "taxonomy_id",
+    "parent_id", "contact_id", "phone_id", "service_at_location_id", "number", "status", "type",
+    "link_type", "location_type", "code", "term", "assured_date", "last_modified", "source_date",
+    "confidence", "scope", "general", "audience", "freq", "byday", "opens_at", "closes_at",
+})
+
+
+def service_json(service: Service, full: bool = True, reveal: bool = False) -> dict[str, Any]:
+    """A service as ORUK JSON: the public view, or with `reveal` the commissioners' view."""
     record = _clean(
         {"id": service.id, "organization_id": service.organization_id, "name": service.name,
          "description": service.description, "url": service.url, "email": service.email,
@@ -146,10 +168,12 @@ def service_json(service: Service, full: bool = True) -> dict[str, Any]:
     record["attributes"] = [attribute_json(a) for a in service.attributes]
     if full:
         record["organization"] = organization_json(service.organization)
+        withheld = {location.id for location in service.withheld_locations()}
         record["service_at_locations"] = [
             {"id": sal.id, "service_id": sal.service_id, "location_id": sal.location_id,
-             "location": location_json(sal.location)}
+             "location": location_json(sal.location, reveal)}
             for sal in service.service_at_locations
+            if reveal or sal.location_id not in withheld
         ]
         record["contacts"] = [
             _clean({"id": c.id, "service_id": c.service_id, "name": c.name, "title": c.title})
@@ -160,12 +184,29 @@ def service_json(service: Service, full: bool = True) -> dict[str, Any]:
     record["signpost"] = _clean(
         {"source": service.source, "source_date": _iso(service.source_date),
          "confidence": service.confidence, "scope": service.scope.value, "general": service.general,
-         "audience": service.audience, "referral": service.referral, "hours_note": service.hours_note}
+         "audience": service.audience, "referral": service.referral, "hours_note": service.hours_note,
+         "confidential": service.confidential or None, "front_door": service.front_door}
     )
+    if reveal:
+        record["signpost"].update(_clean({"confidentiality_review": service.confidentiality_review,
+                                          "confidentiality_note": service.confidentiality_note}))
+    elif service.whereabouts_withheld:
+        redact = redactor_for(service)
+        published = record.pop("service_at_locations", None)
+        record = redact.walk(record, KEEP_UNREDACTED)
+        if published is not None:
+            # Published locations keep their own address; only the withheld ones go.
+            record["service_at_locations"] = redact.exact().walk(published, KEEP_UNREDACTED)
     return _clean(record)
 
 
+def is_withheld(sal: ServiceAtLocation) -> bool:
+    return sal.service.confidential or sal.location.confidential
+
+
 def service_at_location_json(sal: ServiceAtLocation) -> dict[str, Any]:
+    """Public only: a withheld service at location is never listed (see the routers)."""
+    assert not is_withheld(sal), "a withheld location never reaches a public answer"
     return {
         "id": sal.id, "service_id": sal.service_id, "location_id": sal.location_id,
         "location": location_json(sal.location),
@@ -207,11 +248,14 @@ def _term_for(session: Session, attribute: dict[str, Any]) -> TaxonomyTerm:
     if term is not None:
         return term
     embedded = attribute.get("taxonomy_term") or {}
+    # Terms are published on their own (/taxonomy_terms), apart from any service: a feed's
+    # term never brings an address or coordinates with it.
+    redact = Redactor()
     term = TaxonomyTerm(
         id=term_id,
         code=f"ext-{term_id}"[:64],
-        name=embedded.get("name") or term_id,
-        description=embedded.get("description") or "",
+        name=redact(embedded.get("name") or term_id),
+        description=redact(embedded.get("description") or ""),
         term_uri=embedded.get("term_uri"),
     )
     session.add(term)
@@ -220,7 +264,11 @@ def _term_for(session: Session, attribute: dict[str, Any]) -> TaxonomyTerm:
 
 
 def upsert_service(session: Session, record: dict[str, Any]) -> tuple[Service, bool]:
-    """Create or replace one fully nested ORUK service; returns (service, created)."""
+    """Create or replace one fully nested ORUK service (checked by directory.feed_schema and
+    directory.feeds first); returns (service, created). An import only ever raises
+    confidentiality: what a commissioner or an earlier import withheld stays withheld, and
+    withheld locations the feed does not mention (it never saw them: exports leave them
+    out) are kept."""
     org_record = record.get("organization")
     org_id = record.get("organization_id") or (org_record or {}).get("id")
     if org_record:
@@ -230,8 +278,6 @@ def upsert_service(session: Session, record: dict[str, Any]) -> tuple[Service, b
                          email=org_record.get("email"), website=org_record.get("website"),
                          uri=org_record.get("uri"))
         )
-    elif org_id and session.get(Organization, org_id) is None:
-        org_id = None
     session.flush()
 
     service = session.get(Service, record["id"])
@@ -266,6 +312,10 @@ def upsert_service(session: Session, record: dict[str, Any]) -> tuple[Service, b
     service.audience = extension.get("audience")
     service.referral = extension.get("referral")
     service.hours_note = extension.get("hours_note")
+    if extension.get("confidential") is True:
+        service.confidential = True
+    if extension.get("front_door"):
+        service.front_door = extension["front_door"]
 
     phones = list(record.get("phones") or [])
     for contact in record.get("contacts") or []:
@@ -304,13 +354,26 @@ def upsert_service(session: Session, record: dict[str, Any]) -> tuple[Service, b
         for a in record.get("attributes") or []
     ]
     session.flush()
+    in_feed = {sal["id"] for sal in record.get("service_at_locations") or []}
+    kept = [sal for sal in service.service_at_locations
+            if sal.id not in in_feed and (service.confidential or sal.location.confidential)]
     service.service_at_locations = [
-        ServiceAtLocation(id=sal["id"], location=_upsert_location(session, sal["location"]))
+        ServiceAtLocation(id=sal["id"], location=_upsert_location(session, sal["location"])
+                          if sal.get("location") else session.get(Location, sal["location_id"]))
         for sal in record.get("service_at_locations") or []
-        if sal.get("location")
-    ]
+    ] + kept
     session.flush()
     return service, created
+
+
+def public_in_feed(record: dict[str, Any]) -> tuple[set[str], bool]:
+    """The locations a feed explicitly marks public (`signpost.confidential: false`), and
+    whether it marks the whole service so."""
+    locations = {
+        sal["location"]["id"] for sal in record.get("service_at_locations") or []
+        if sal.get("location") and ((sal["location"].get("signpost") or {}).get("confidential") is False)
+    }
+    return locations, (record.get("signpost") or {}).get("confidential") is False
 
 
 def _gss(area: dict[str, Any]) -> str | None:
@@ -329,6 +392,8 @@ def _upsert_location(session: Session, record: dict[str, Any]) -> Location:
     location.longitude = record.get("longitude")
     location.external_identifier = record.get("external_identifier")
     location.external_identifier_type = record.get("external_identifier_type")
+    if (record.get("signpost") or {}).get("confidential") is True:
+        location.confidential = True
     location.addresses = [
         Address(id=a["id"], attention=a.get("attention"), address_1=a["address_1"], city=a["city"],
                 region=a.get("region"), state_province=a["state_province"],
@@ -336,6 +401,12 @@ def _upsert_location(session: Session, record: dict[str, Any]) -> Location:
                 address_type=a.get("address_type", "physical"))
         for a in record.get("addresses") or []
     ]
+    location.easting = location.northing = None
+    for address in location.addresses:
+        # Measured from the postcode, as the seed's are, so proximity search finds it.
+        if centroid := geography.postcode_centroid(address.postal_code):
+            location.easting, location.northing = centroid
+            break
     session.add(location)
     return location
 

@@ -37,7 +37,7 @@ sexual assault gets the children's route instead of the NHS SARC finder.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Tuple
+from typing import Any, Iterable, Literal, Optional, Tuple, get_args
 
 CATEGORIES = (
     "domestic_abuse", "sexual_violence", "stalking", "fgm", "honour_based_abuse", "forced_marriage",
@@ -74,7 +74,8 @@ AGE_BANDS = {"under_18": (0, ADULT_AGE - 1), "18_59": (ADULT_AGE, OLDER_PERSON_A
 ABOUT = ("self", "someone_else")
 # Who a service is only for (`audience`). Lines for a child: the child's own line, and
 # the line for adults worried about a child.
-AUDIENCES = ("children", "worried_about_child", "older_people", "lgbt", "men", "own_behaviour")
+Audience = Literal["children", "worried_about_child", "older_people", "lgbt", "men", "own_behaviour"]
+AUDIENCES: Tuple[str, ...] = get_args(Audience)
 SARC_NEED = "sarc"
 GROUPS = ("local", "national", "general")
 # Cards the assistant shows for one kind of abuse: few enough for a phone screen. The staff

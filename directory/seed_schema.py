@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from directory.ranking import Audience
+
 # UK numbers (0800 1111 has 8 digits; most have 10 or 11), 116 123, and 5-digit SMS short codes.
 PHONE_PATTERN = re.compile(r"^(?:0\d(?: ?\d){6,9}|116 ?\d{3}|\d{5})$")
 TIME_PATTERN = re.compile(r"^\d{2}:\d{2}$")
@@ -63,10 +65,13 @@ class SeedSchedule(Strict):
 
 
 class SeedLocation(Strict):
-    name: str
-    address_1: str | None = None
-    city: str | None = None
-    postal_code: str | None = None
+    name: str = Field(max_length=255)
+    address_1: str | None = Field(None, max_length=255)
+    city: str | None = Field(None, max_length=255)
+    postal_code: str | None = Field(None, max_length=10)
+    # True: never published. False: meant to be public; a look-alike of safe accommodation
+    # is still withheld until a commissioner confirms (docs/confidential-locations.md).
+    confidential: bool | None = None
 
 
 class SeedLanguage(Strict):
@@ -87,12 +92,13 @@ class SeedService(Strict):
     eligibility: list[str] = []
     general: bool = False
     # Who the service is only for: see directory/ranking.py (AUDIENCES).
-    audience: Literal["men", "lgbt", "children", "worried_about_child", "older_people", "own_behaviour"] | None = None
+    audience: Audience | None = None
     # Offered only when one of these subjects comes up (directory/ranking.py, TOPICS).
     topics: list[str] = []
     minimum_age: int | None = None
     maximum_age: int | None = None
     referral: str | None = None
+    front_door: str | None = Field(None, max_length=1000)  # how to reach it without its address
     phones: list[SeedPhone] = []
     schedules: list[SeedSchedule] = []
     hours_note: str | None = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from directory import geography, hours
+from directory.confidential import front_door_and_referral, redactor_for
 from directory.models import Service, ServiceStatus
 from directory.ranking import (  # noqa: F401 - the vocabulary, re-exported for the API
     ABOUT,
@@ -105,10 +106,17 @@ def phone_uri(number: str, phone_type: str) -> str:
     return f"sms:{digits}" if phone_type == "text" else f"tel:{digits}"
 
 
+# Codes and phone numbers: never redacted (the phone line is the front door).
+ANSWER_CODES = frozenset({"id", "number", "uri", "type", "scope", "group", "categories", "needs", "audience",
+                          "attributes", "languages", "assured_date"})
+
+
 def service_answer(service: Service, group: Group, now: dt.datetime | None = None) -> dict:
-    """One service as the bot, the widget and staff show it (see docs/api-contract.md)."""
+    """One service as the bot, the widget and staff show it (see docs/api-contract.md).
+    A service with a withheld location shows its front door, and no text of it carries an
+    address, a postcode or coordinates (docs/confidential-locations.md)."""
     eligibility_terms = sorted(_terms(service, "eligibility"))
-    return {
+    answer = {
         "id": service.id,
         "name": service.name,
         "organization": service.organization.name if service.organization else None,
@@ -135,10 +143,13 @@ def service_answer(service: Service, group: Group, now: dt.datetime | None = Non
             "audience": service.audience,
             "attributes": eligibility_terms,
         },
-        "referral": service.referral,
+        "referral": front_door_and_referral(service),
         "free_to_call": "free_to_call" in eligibility_terms,
         "languages": sorted(lang.code for lang in service.languages if lang.code),
         "interpreters": "interpreters" in eligibility_terms,
         "source": service.source,
         "assured_date": service.assured_date.isoformat() if service.assured_date else None,
     }
+    if service.whereabouts_withheld:
+        answer = redactor_for(service).walk(answer, ANSWER_CODES)
+    return answer

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from directory.models import Attribute, DirectoryRevision, Service, ServiceStatus
+from directory.models import Attribute, DirectoryRevision, Location, Service, ServiceAtLocation, ServiceStatus
 
 REVISION_ROW = 1
 log = logging.getLogger("signpost.directory")
@@ -76,6 +76,9 @@ class PublishedServices:
                             selectinload(Service.service_areas),
                             selectinload(Service.languages),
                             selectinload(Service.organization),
+                            # Whether its whereabouts are withheld, and what to redact.
+                            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
+                            .selectinload(Location.addresses),
                         )
                         .order_by(Service.id)
                     )

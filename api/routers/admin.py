@@ -29,10 +29,10 @@ from directory.ids import stable_id
 from directory.models import AuditEntry, Organization, Service, ServiceStatus
 from directory.oruk import page_json, service_json
 
-from api.deps import CommissionerDep, SessionDep, SettingsDep
+from api.deps import CommissionerDep, ConfidentialAccessDep, SessionDep, SettingsDep, may_see_confidential
 from api.errors import ApiError, responses
 from api.queries import PageQuery
-from api.schemas import AssureBody, ImportFromUrl, RetireBody, ServiceWrite
+from api.schemas import IMPORT_BODY_SCHEMA, AssureBody, ImportFromUrl, RetireBody, ServiceWrite
 
 router = APIRouter(prefix="/admin", tags=["Commissioners"], responses=responses(401))
 ServiceId = Annotated[str, Path(max_length=64)]
@@ -69,6 +69,16 @@ def _check_if_match(if_match: str | None, current: dict) -> None:
                        "This service has changed since you loaded it. Load it again and redo your change.")
 
 
+def _view(service: Service, actor: str) -> dict:
+    """A service as this caller may see it: withheld whereabouts only for those allowed."""
+    return service_json(service, full=True, reveal=may_see_confidential(actor))
+
+
+def _answer(session: Session, service_id: str, actor: str, after: dict) -> dict:
+    """`after` is the audit trail's view; answer with the view this caller may see."""
+    return after if may_see_confidential(actor) else feeds.snapshot(session, service_id, reveal=False)
+
+
 def _load(session: Session, service_id: str) -> Service:
     service = feeds.load_full(session, service_id)
     if service is None:
@@ -86,7 +96,10 @@ def _build(session: Session, write: ServiceWrite, service_id: str, actor: str) -
     organization_id = stable_id("organization", write.organization)
     if session.get(Organization, organization_id) is None:
         session.add(Organization(id=organization_id, name=write.organization, description=""))
-    service = loader.build_service(write.area, write, groups, service_id=service_id)
+    existing = session.get(Service, service_id)
+    # A replacement never publishes what is withheld now: that takes the unmark route.
+    withheld = frozenset(location.id for location in existing.withheld_locations()) if existing else frozenset()
+    service = loader.build_service(write.area, write, groups, service_id=service_id, already_withheld=withheld)
     service.assured_date = dt.date.today() if write.assured else None
     service.assurer_email = actor if write.assured and "@" in actor else None
     service.last_modified = dt.datetime.now(dt.UTC)
@@ -94,19 +107,20 @@ def _build(session: Session, write: ServiceWrite, service_id: str, actor: str) -
 
 
 @router.get("/services", summary="Every service, including those not yet assured")
-def list_all_services(query: Annotated[PageQuery, Query()], session: SessionDep, _actor: CommissionerDep) -> dict:
+def list_all_services(query: Annotated[PageQuery, Query()], session: SessionDep, actor: CommissionerDep) -> dict:
     total = session.scalar(select(func.count(Service.id))) or 0
     services = session.scalars(
         select(Service).options(*feeds.FULL_SERVICE).order_by(Service.name, Service.id)
         .offset((query.page - 1) * query.per_page).limit(query.per_page)
     )
-    return page_json([service_json(s) for s in services], total, query.page, query.per_page)
+    reveal = may_see_confidential(actor)
+    return page_json([service_json(s, reveal=reveal) for s in services], total, query.page, query.per_page)
 
 
 @router.get("/services/{id}", summary="One service, including one not yet assured, with its ETag",
             responses={200: {"headers": ETAG_HEADER}, **responses(404)})
-def get_any_service(id: ServiceId, session: SessionDep, _actor: CommissionerDep) -> JSONResponse:
-    return _with_etag(service_json(_load(session, id), full=True))
+def get_any_service(id: ServiceId, session: SessionDep, actor: CommissionerDep) -> JSONResponse:
+    return _with_etag(_view(_load(session, id), actor))
 
 
 @router.post("/services", status_code=201, summary="Create a service",
@@ -116,7 +130,8 @@ def create_service(
 ) -> JSONResponse:
     service_id = stable_id("idempotency-key", idempotency_key) if idempotency_key else str(uuid.uuid4())
     if idempotency_key and session.get(Service, service_id) is not None:
-        return _with_etag(feeds.snapshot(session, service_id), 201, **{"Idempotent-Replayed": "true"})
+        return _with_etag(_answer(session, service_id, actor, feeds.snapshot(session, service_id)), 201,
+                          **{"Idempotent-Replayed": "true"})
     if write.slug and session.scalar(select(Service.id).where(Service.slug == write.slug)):
         raise ApiError(409, "conflict", "A service with that slug already exists.")
     same_name = session.scalar(select(Service.id).where(
@@ -128,7 +143,7 @@ def create_service(
     session.add(_build(session, write, service_id, actor))
     after = feeds.snapshot(session, service_id)
     feeds.record_change(session, actor, "create", service_id, None, after)
-    return _with_etag(after, 201)
+    return _with_etag(_answer(session, service_id, actor, after), 201)
 
 
 @router.put("/services/{id}", summary="Replace a service's details",
@@ -137,12 +152,13 @@ def replace_service(
     id: ServiceId, write: Annotated[ServiceWrite, Body(openapi_examples={"outreach": {"value": NEW_SERVICE_EXAMPLE}})],
     session: SessionDep, actor: CommissionerDep, if_match: IfMatch = None
 ) -> JSONResponse:
-    before = service_json(_load(session, id), full=True)
-    _check_if_match(if_match, before)
+    current = _load(session, id)
+    _check_if_match(if_match, _view(current, actor))
+    before = service_json(current, full=True, reveal=True)
     session.merge(_build(session, write, id, actor))
     after = feeds.snapshot(session, id)
     feeds.record_change(session, actor, "update", id, before, after)
-    return _with_etag(after)
+    return _with_etag(_answer(session, id, actor, after))
 
 
 @router.post("/services/{id}/retire", summary="Mark a service inactive, defunct or temporarily closed",
@@ -151,16 +167,16 @@ def retire_service(
     id: ServiceId, body: RetireBody, session: SessionDep, actor: CommissionerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     service = _load(session, id)
-    before = service_json(service, full=True)
-    _check_if_match(if_match, before)
+    _check_if_match(if_match, _view(service, actor))
+    before = service_json(service, full=True, reveal=True)
     if service.status == ServiceStatus(body.status):
-        return _with_etag(before)  # already so: a repeat changes nothing
+        return _with_etag(_view(service, actor))  # already so: a repeat changes nothing
     service.status = ServiceStatus(body.status)
     service.notes = "\n".join(filter(None, [service.notes, f"{dt.date.today()}: {body.status}: {body.reason}"]))
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, id)
     feeds.record_change(session, actor, "retire", id, before, after)
-    return _with_etag(after)
+    return _with_etag(_answer(session, id, actor, after))
 
 
 @router.post("/services/{id}/assure", summary="Record that a commissioner has checked this service",
@@ -170,26 +186,27 @@ def assure_service(
     if_match: IfMatch = None,
 ) -> JSONResponse:
     service = _load(session, id)
-    before = service_json(service, full=True)
-    _check_if_match(if_match, before)
+    _check_if_match(if_match, _view(service, actor))
+    before = service_json(service, full=True, reveal=True)
     assured_on = body.assured_date or dt.date.today()
     if assured_on > dt.date.today():
         raise ApiError(422, "invalid_request", "assured_date cannot be in the future.")
     assurer = body.assurer_email or (actor if "@" in actor else service.assurer_email)
     if service.assured_date == assured_on and service.assurer_email == assurer:
-        return _with_etag(before)
+        return _with_etag(_view(service, actor))
     service.assured_date = assured_on
     service.assurer_email = assurer
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, id)
     feeds.record_change(session, actor, "assure", id, before, after)
-    return _with_etag(after)
+    return _with_etag(_answer(session, id, actor, after))
 
 
-@router.get("/audit", summary="The audit trail, newest first")
+@router.get("/audit", summary="The audit trail, newest first", responses=responses(403))
 def audit_trail(
-    query: Annotated[PageQuery, Query()], session: SessionDep, _actor: CommissionerDep
+    query: Annotated[PageQuery, Query()], session: SessionDep, _actor: ConfidentialAccessDep
 ) -> dict:
+    """Shows services as they were, whereabouts included: only for those allowed to see them."""
     total = session.scalar(select(func.count(AuditEntry.id))) or 0
     rows = session.scalars(
         select(AuditEntry).order_by(AuditEntry.id.desc())
@@ -208,7 +225,9 @@ def export_feed(session: SessionDep, _actor: CommissionerDep) -> dict:
     return feeds.export_document(session)
 
 
-@router.post("/import", summary="Import an ORUK 3.0 feed: a list of services, a page, or {\"url\": ...}")
+@router.post("/import", summary="Import an ORUK 3.0 feed: a list of services, a page, or {\"url\": ...}",
+             responses=responses(409),
+             openapi_extra={"requestBody": {"content": {"application/json": {"schema": IMPORT_BODY_SCHEMA}}}})
 def import_feed(
     session: SessionDep, actor: CommissionerDep, settings: SettingsDep, document: Annotated[Any, Body()]
 ) -> dict:
@@ -220,4 +239,4 @@ def import_feed(
             records = feeds.parse_document(document)
         return feeds.import_records(session, actor, records)
     except feeds.FeedError as error:
-        raise ApiError(422, error.code, error.detail) from error
+        raise ApiError(error.status, error.code, error.detail) from error

@@ -10,7 +10,7 @@ from directory.oruk import page_json, service_at_location_json
 from api.deps import SessionDep
 from api.errors import ApiError, responses
 from api.queries import ServiceQuery
-from api.service_filters import apply_service_filters, public_services
+from api.service_filters import apply_service_filters, public_services, published_locations
 
 router = APIRouter(tags=["Open Referral UK"])
 
@@ -26,7 +26,8 @@ LOAD = (
 
 def _statement(query: ServiceQuery, session) -> object:
     services = apply_service_filters(public_services(), query, session).with_only_columns(Service.id)
-    return select(ServiceAtLocation).where(ServiceAtLocation.service_id.in_(services))
+    return select(ServiceAtLocation).where(ServiceAtLocation.service_id.in_(services),
+                                           ServiceAtLocation.id.in_(published_locations()))
 
 
 @router.get("/service_at_locations", summary="Paginated list of services at locations (ORUK)",
@@ -47,7 +48,8 @@ def get_service_at_location(id: Annotated[str, Path(max_length=64)], session: Se
     public_ids = public_services().with_only_columns(Service.id)
     row = session.scalar(
         select(ServiceAtLocation)
-        .where(ServiceAtLocation.id == id, ServiceAtLocation.service_id.in_(public_ids))
+        .where(ServiceAtLocation.id == id, ServiceAtLocation.service_id.in_(public_ids),
+               ServiceAtLocation.id.in_(published_locations()))
         .options(*LOAD)
     )
     if row is None:

@@ -2,9 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from directory.models import Attribute, Service, ServiceAtLocation
+from directory.feeds import FULL_SERVICE
+from directory.models import Service
 from directory.oruk import page_json, service_json
 
 from api.deps import SessionDep
@@ -14,16 +14,6 @@ from api.service_filters import apply_service_filters, public_services
 
 router = APIRouter(tags=["Open Referral UK"])
 
-FULL_SERVICE = (
-    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
-    selectinload(Service.phones),
-    selectinload(Service.schedules),
-    selectinload(Service.service_areas),
-    selectinload(Service.languages),
-    selectinload(Service.contacts),
-    selectinload(Service.organization),
-    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
-)
 ServiceId = Annotated[str, Path(max_length=64)]
 
 

@@ -81,8 +81,10 @@ _LATIN: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "crisis": {
         "pl": ("zabic sie", "zabije sie", "sie zabic", "sie zabije", "sie zabilam", "sie zabilem", "zabijesz sie", "odebrac sobie zycie", "samoboj", "nie chce zyc",
                "nie chce juz zyc", "skonczyc ze soba", "skoncze ze soba", "tne sie", "ciac sie", "ciecie sie",
-               "okalecz", "samookalecz", "chce umrzec", "chcialabym umrzec", "chcialbym umrzec",
-               "nie chce sie obudzic", "lepiej beze mnie", "nie ma sensu zyc", "po co zyc"),
+               "okaleczam", "okaleczac sie", "okaleczyc sie", "sie okalecz", "samookalecz", "chce umrzec", "chcialabym umrzec", "chcialbym umrzec",
+               "nie chce sie obudzic", "lepiej beze mnie", "nie ma sensu zyc", "po co zyc", "mysle o smierci",
+               "odkladam leki", "odkladam tabletki", "zbieram tabletki", "skoczyc pod pociag", "skocze pod pociag",
+               "rzucic sie pod", "rzuce sie pod", "skoczyc z mostu", "skocze z mostu"),
         "so": ("is dil", "isdil", "naftayda iska", "inaan dhinto", "inaan is dilo", "dhimasho rabaa",
                "waan dhiman rabaa", "nolosha ka daalay", "ka daalay nolosha", "is gooy", "isku dhaawac",
                "ma rabo inaan noolaado", "ma doonayo inaan noolaado"),
@@ -120,7 +122,8 @@ _LATIN: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "pl": ("ratunku", "zabije mnie", "zabic mnie", "chce mnie zabic", "ma noz", "z nozem", "nozem",
                "pod drzwiami", "przed domem", "wlamuje sie", "wywaza drzwi", "dobija sie", "zamknal mnie",
                "zamknela mnie", "nie wypuszcza mnie", "dusi mnie", "bije mnie teraz", "teraz mnie bije",
-               "wlasnie mnie bije", "wlasnie mnie uderzyl", "zaraz mnie zabije", "idzie po mnie"),
+               "wlasnie mnie bije", "wlasnie mnie uderzyl", "zaraz mnie zabije", "idzie po mnie", "idzie za mna",
+               "pod oknem", "mnie dorwie"),
         "so": ("i dili doono", "i dilayaa", "wuu i dilayaa", "mindi",
                "mindi haysta", "qori", "albaabka jabinayaa", "albaabka garaacayaa", "igu xiray", "i xiray",
                "hadda i garaacayaa", "hadda wuu i", "wuu i garaacayaa", "wuxuu i garaacayaa", "hadda i dilayaa",
@@ -244,6 +247,32 @@ _NOW_OTHER = re.compile(r"\b(?:abhi|ab bhi|hune|hun|teraz|wlasnie|zaraz|hadda|ha
 _NOW_OTHER_SCRIPT = ("ابھی", "اب بھی", "ਹੁਣ", "હમણાં", "અત્યારે", "الآن", "الان", "هلق", "دلوقتي", "حاليا")
 
 
+# Dying of something harmless ("bore ho ke mar jaungi", "hass hass ke mar gaye", "umieram z nudow",
+# "متت من الضحك"): the words of dying, not a wish to die or a threat. The model and the intent
+# still read such a message; only the nets stand back.
+_HYPERBOLE_LATIN = re.compile(
+    r"\b(?:bhook se|bhukh se|bhuk se|bore ho|boriyat se|garmi se|thand se|has has|hans hans|hass hass|haye main|"
+    r"haaye main|hae main|bhukh naal|garmi naal|umieram z (?:nudow|glodu|smiechu|zimna|goraca|ciekawosci)|"
+    r"z nudow|ze smiechu|qosol|gaajo|harraad|"
+    r"dying (?:to|for)|die of (?:boredom|laughter|laughing|embarrassment|shame)|died laughing|dying laughing|"
+    r"i would kill for|killed it|killing it|dead on my feet|(?:phone|battery) is (?:about to die|dying|dead))\b"
+)
+_HYPERBOLE_SCRIPT = ("بھوک سے", "بوریت سے", "گرمی سے", "ہنس ہنس", "ਭੁੱਖ ਨਾਲ", "ਹੱਸ ਹੱਸ", "ਹਾਏ ਮੈਂ ਮਰ", "ਗਰਮੀ ਨਾਲ",
+                     "કંટાળાથી", "ભૂખથી", "હસી હસી", "ગરમીથી", "من الضحك", "من الجوع", "من الملل", "من الحر",
+                     "بموت فيها", "بموت فيه", "بموت عليها", "بموت عليه")
+
+
+def _hyperbole(plain: str, folded: str) -> bool:
+    return bool(_HYPERBOLE_LATIN.search(plain)) or any(h in folded for h in _HYPERBOLE_FOLDED)
+
+
+def hyperbole(text: Optional[str]) -> bool:
+    """Whether the text dies of something harmless ("dying to know", "hass hass ke mar gaye")."""
+    if not text or not isinstance(text, str):
+        return False
+    return _hyperbole(normalise(text.replace("\u0142", "l").replace("\u0141", "L")), _fold_script(text))
+
+
 def _told_as_past(plain: str, folded: str) -> bool:
     past = _PAST_OTHER.search(plain) or any(p in folded for p in _PAST_OTHER_FOLDED)
     now = _NOW_OTHER.search(plain) or any(n in folded for n in _NOW_OTHER_FOLDED)
@@ -252,6 +281,22 @@ def _told_as_past(plain: str, folded: str) -> bool:
 
 _PAST_OTHER_FOLDED = tuple(_fold_script(p) for p in _PAST_OTHER_SCRIPT)  # folded once, not per message
 _NOW_OTHER_FOLDED = tuple(_fold_script(n) for n in _NOW_OTHER_SCRIPT)
+_HYPERBOLE_FOLDED = tuple(_fold_script(h) for h in _HYPERBOLE_SCRIPT)
+
+
+# An injury happening now, or just now ("he strangled me a minute ago, he's in the next room"), is
+# danger now as well as a reason for medical help.
+_JUST_NOW = re.compile(
+    r"\b(?:right now|just now|(?:a|few|\d+) (?:minutes?|mins?) ago|still here|still in the (?:house|flat)|"
+    r"in the next room|przed chwila|abhi abhi|hune|hunne|(?:\d+|kuch|do|das) (?:min|minute|minat)\w* (?:pehle|pehlan))\b"
+)
+# Only words for "just now": the plain "now" of the other languages also tells of being fine now.
+_JUST_NOW_SCRIPT = ("ابھی ابھی", "ਹੁਣੇ", "હમણાં જ", "અત્યારે", "للتو", "قبل شوي", "قبل شوية")
+_JUST_NOW_FOLDED = tuple(_fold_script(n) for n in _JUST_NOW_SCRIPT)
+
+
+def _happening_now(plain: str, folded: str) -> bool:
+    return bool(_JUST_NOW.search(plain)) or any(n in folded for n in _JUST_NOW_FOLDED)
 
 
 def signs(text: Optional[str]) -> Dict[str, List[str]]:
@@ -273,6 +318,12 @@ def signs(text: Optional[str]) -> Dict[str, List[str]]:
                 found.setdefault(signal, []).append(lang)
     if "danger" in found and set(found["danger"]) != {"en"} and _told_as_past(plain, folded):
         del found["danger"]
+    if "injury" in found and "danger" not in found and _happening_now(plain, folded):
+        found["danger"] = list(found["injury"])
+    if _hyperbole(plain, folded):
+        for signal in ("danger", "crisis"):
+            if signal in found and set(found[signal]) != {"en"}:
+                del found[signal]
     return found
 
 

@@ -66,7 +66,6 @@ SPELLINGS = {
     "pils": "pills",
     "pillz": "pills",
     "tabs": "tablets",
-    "od": "overdose",
     "oded": "overdosed",
     "od'd": "overdosed",
     "odd'd": "overdosed",
@@ -133,6 +132,12 @@ _CONTRACTIONS = (
     ("'d", " would"),
 )
 
+# Hyperbole, not danger: British "dead" meaning "very" ("i'm dead on my feet"), and dying of
+# something harmless ("i'll die of boredom").
+_DEAD_AS_VERY = (r"on my feet|tired|bored|serious|jealous|excited|proud|happy|good|nice|funny|chuffed|busy|lucky|"
+                 r"nervous|embarrassed|late|hungry")
+_DIE_OF_IDIOM = (r"of (?:boredom|embarrassment|shame|laughter|laughing|hunger|thirst|heat|cold|old age|happiness|"
+                 r"excitement|cuteness)|laughing|happy")
 SOON = r"tomorrow|tonight|today|this week|this weekend|next week|right now|now"
 PERSON = (
     r"(?:he|she|they|him|her|them|someone|somebody|a man|the man|people|"
@@ -188,7 +193,8 @@ DANGER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         # Weapons, fire
         (
             "weapon",
-            r"\b(?:knife|knives|gun|guns|weapon|weapons|blade|machete|acid|shotgun(?! wedding)|firearm|armed|screwdriver|hammer|baseball bat)\b",
+            r"\b(?:knife|knives|gun|guns|weapon|weapons|blade|machete|acid|shotgun(?! wedding)|firearm|armed|screwdriver|hammer|baseball bat)\b"
+            r"(?! (?:licen[cs]e|certificate|permit)s?\b)",
         ),
         (
             "fire",
@@ -197,7 +203,7 @@ DANGER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         # Threats to kill or hurt
         (
             "threat_to_kill",
-            rf"\b(?:kill|kills|murder|stab|shoot|strangle|burn|slit) {VICTIM}\b|\bslit (?:my|her|his) throat\b|\b(?:i am|we are) dead\b",
+            rf"\b(?:kill|kills|murder|stab|shoot|strangle|burn|slit) {VICTIM}\b|\bslit (?:my|her|his) throat\b|\b(?:i am|we are) dead\b(?! (?:{_DEAD_AS_VERY})\b)",
         ),
         (
             "threat_to_kill",
@@ -208,7 +214,7 @@ DANGER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:going to|will|want to|wants to|threatened to|threatening to|threatens to|said he would|says he will) (?:kill|murder|stab|shoot|strangle|hurt|hit|beat|attack|burn|throw|drown) (?:{VICTIM}|the)\b",
         ),
         ("threat_to_kill", r"\babout to (?:hurt|hit|kill|attack|beat|rape|stab|cut)\b"),
-        ("threat_to_kill", r"\b(?:going to|will) (?:be )?(?:killed|murdered|hurt|beaten|die)\b"),
+        ("threat_to_kill", rf"\b(?:going to|will) (?:be )?(?:killed|murdered|hurt|beaten|die(?! (?:{_DIE_OF_IDIOM})\b))\b"),
         (
             "threat_to_kill",
             r"\b(?:not going to|will not) (?:survive|see the morning)\b|\btonight is the night\b",
@@ -317,7 +323,8 @@ DANGER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         # Asking for help now
         (
             "urgent",
-            r"\b(?:right now|help me now|help now|need help now|emergency|urgent|urgently|sos|help help|happening now|999 now)\b",
+            r"(?<!\bnot )(?<!\bnot happening )\b(?:right now|help me now|help now|need help now|emergency|urgent|urgently|sos|"
+            r"help help|happening now|999 now)\b",
         ),
         (
             "urgent",
@@ -400,27 +407,46 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("`", "'")
+    text = re.sub(r"\bodd?'d\b", "overdosed", text)  # before "'d" becomes " would"
     text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)  # "outsideeee" -> "outsidee", "999" stays
     for short, long in _CONTRACTIONS:
         text = text.replace(short, long)
     words = re.findall(r"[a-z0-9']+", text)
-    return " ".join(_normalise_word(w.strip("'")) for w in words if w.strip("'"))
+    plain = " ".join(_normalise_word(w.strip("'")) for w in words if w.strip("'"))
+    # "od" is text-speak for an overdose only after an English verb: in Polish it is the everyday
+    # "from" or "since" ("od miesiecy", "uciekam od partnera"), so it is never spelled out alone.
+    return _OVERDOSE_OD.sub(r"\1 overdose", plain)
+
+
+_OVERDOSE_OD = re.compile(
+    r"\b(took|take|taken|takes|taking|an|going to|want to|about to|tried to|trying to|did|done|do|had) od\b"
+)
 
 
 # Fewer false alarms. A threat or a weapon told as the past, with nothing that places it now,
 # is a disclosure ("years ago my ex used to threaten to kill me"); a question about calling
 # for help, or about how to tell whether someone is in danger, is a question.
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 PAST = re.compile(
-    r"\b(?:used to|years ago|months ago|weeks ago|last (?:year|month|summer|christmas)|when (?:we|i) (?:were|was)|"
+    rf"\b(?:used to|years ago|months ago|weeks ago|last (?:year|month|summer|christmas)|when (?:we|i) (?:were|was)|"
     r"back then|in (?:19|20)\d\d|as a (?:child|kid|teenager|girl)|when i was (?:little|young|a kid|a child|\d+)|"
     r"in the past|once threatened|still think about|flashbacks?|nightmares?|my ex used|survived|ages ago|"
-    r"(?:a )?long time ago|a while ago|that was (?:ages|years|months|a long time))\b"
+    rf"(?:a )?long time ago|a while ago|that was (?:ages|years|months|a long time)|back in (?:\d+|the day|{_MONTHS})|"
+    rf"last (?:{_MONTHS})|in my (?:teens|twenties|thirties|last relationship|first marriage)|growing up|"
+    r"when (?:we|i) (?:were|was) (?:together|married|with him|with her)|when we broke up)\b"
+)
+# "now" that places the person's safety, or the time of telling, rather than the danger:
+# "i've got my own place now", "i'm 45 now", "it's not happening right now", "that was ages ago now".
+SAFE_NOW = re.compile(
+    r"(?<!not )(?<!never )\b(?:safe|own (?:place|flat|house|home)|moved (?:out|away|on)|left (?:him|her)|separated|"
+    r"divorced|remarried|doing (?:well|ok|okay|better|fine)|settled|on bail|in (?:prison|jail)|behind bars)"
+    r"(?: \w+){0,2} now\b|\b(?:ago|am \d+|is \d+|are \d+|years old) now\b|\bnot (?:happening )?(?:right )?now\b"
 )
 PRESENT = re.compile(
     rf"\b(?:{SOON}|this (?:morning|evening|afternoon)|outside|here|coming|on (?:his|her|their) way|again|"
     r"still (?:has|got|threatening|says)|keeps)\b"
 )
-PAST_TOLD = {"threat_to_kill", "weapon", "held", "attack_now"}
+PAST_TOLD = {"threat_to_kill", "weapon", "held", "attack_now", "fire"}
 QUESTION = re.compile(
     r"\b(?:what happens|how (?:does|do|can|would|will|could)|does (?:the|it|silent|pressing)|do (?:they|the police)|"
     r"will (?:they|the police)|what if|what are the signs|signs (?:that|of)|how (?:can|do|would) (?:i|you) (?:tell|know)|"
@@ -436,7 +462,7 @@ def danger_signs(text: Optional[str]) -> list[str]:
     found = [label for label, pattern in DANGER_PATTERNS if pattern.search(plain)]
     if not found:
         return []
-    if PAST.search(plain) and not PRESENT.search(plain.replace("used to", "")):
+    if PAST.search(plain) and not PRESENT.search(SAFE_NOW.sub(" ", plain.replace("used to", ""))):
         found = [label for label in found if label not in PAST_TOLD]
     if QUESTION.search(plain) and set(found) <= {"urgent", "held"} and re.search(
             r"\b(?:call|ring|phone|dial|text|press|pressing)\b", plain):

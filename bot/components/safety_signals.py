@@ -42,7 +42,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from components.crisis_signs import SIGNALS, romanised_language, signs
+from components.crisis_signs import SIGNALS, hyperbole, romanised_language, signs
 from components.model_files import load_trusted
 from components.danger_signs import danger_signs
 from components.sentence_embeddings import DIMENSIONS, embed, is_payload, sentence_embedding, worth_embedding
@@ -106,8 +106,13 @@ class SafetySignals(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # Per signal, the probability at which the model alone raises it.
+            # Per signal, the probability at which the model raises it.
             "thresholds": {"danger": 0.4, "crisis": 0.4, "injury": 0.4, "distress": 0.4},
+            # When neither the nets nor the intent show any signal, the model alone needs this much
+            # (held-out development suites, 2026-12-05: every model-alone danger below 0.6 was an idiom,
+            # a past threat or a question, and the danger in messages of the other kinds came with
+            # their own signal).
+            "alone_thresholds": {"danger": 0.6},
             # With danger now found, the crisis lines come too from this much crisis probability.
             "crisis_beside_danger": 0.15,
 
@@ -157,8 +162,11 @@ class SafetySignals(GraphComponent, IntentClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if intent in SIGNAL_OF_INTENT:
             found.add(SIGNAL_OF_INTENT[intent])
+        alone = {} if found else self.config["alone_thresholds"]
+        if not found and hyperbole(text):  # "dying to know", "died laughing": the model alone is not enough
+            alone = {signal: float("inf") for signal in self.thresholds}
         for signal, threshold in self.thresholds.items():
-            if (probabilities or {}).get(signal, 0.0) >= threshold:
+            if (probabilities or {}).get(signal, 0.0) >= alone.get(signal, threshold):
                 found.add(signal)
         if "danger" in found and (probabilities or {}).get("crisis", 0.0) >= self.config["crisis_beside_danger"]:
             found.add("crisis")

@@ -135,7 +135,8 @@ def test_export_import_round_trip_into_an_empty_directory(client, admin_headers,
     with make_client(f"sqlite:///{tmp_path / 'empty.db'}", load_seed_on_empty=False) as empty:
         assert empty.get("/services").json()["total_items"] == 0
         result = empty.post("/admin/import", json=exported, headers=admin_headers).json()
-        assert result == {"services": len(exported["contents"]), "created": len(exported["contents"]), "updated": 0}
+        assert result == {"services": len(exported["contents"]), "created": len(exported["contents"]), "updated": 0,
+                          "withheld": []}
         again = empty.post("/admin/import", json=exported, headers=admin_headers).json()
         assert again["created"] == 0 and again["updated"] == 0
         reexported = empty.get("/admin/export", headers=admin_headers).json()
@@ -156,7 +157,7 @@ def test_import_from_a_url(client, admin_headers, tmp_path):
         url = f"http://127.0.0.1:{server.server_address[1]}/feed.json"
         result = client.post("/admin/import", json={"url": url}, headers=admin_headers)
         assert result.status_code == 200, result.json()
-        assert result.json() == {"services": 1, "created": 0, "updated": 1}
+        assert result.json() == {"services": 1, "created": 0, "updated": 1, "withheld": []}
     finally:
         server.shutdown()
     assert client.get(f"/services/{rosa['id']}").json()["description"] == "Updated through the council's own ORUK feed."

@@ -29,6 +29,7 @@ from starlette_testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from tests.api.conftest import ADMIN_KEY, POSTGRES_URL, _reset_postgres
+from tests.api.refuge_feed import refuge_feed
 from tests.stack.harness import free_port
 
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
@@ -50,8 +51,14 @@ def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
         # Nothing listens here: the gateway's fallback answers every chat message.
         rasa_url=f"http://127.0.0.1:{free_port()}", chat_timeout_seconds=1,
         chat_rate_limit_session="100000/minute", chat_rate_limit_client="100000/minute",
+        import_timeout_seconds=1,
     )
     with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        # Confidential records too, so the routes that mark, unmark and review them, and
+        # every view of them, are fuzzed against withheld and pending services.
+        imported = client.post("/admin/import", json=refuge_feed(),
+                               headers={"X-API-Key": ADMIN_KEY, "X-Signpost-Actor": "fuzz@council.example"})
+        assert imported.status_code == 200 and imported.json()["withheld"], imported.text
         yield client
 
 
@@ -100,5 +107,22 @@ def test_every_operation_is_fuzzed(api_schema):
     """The document lists the chat gateway and the commissioners' interface, so they are fuzzed."""
     operations = {(op.ok().method.upper(), op.ok().path) for op in api_schema.get_all_operations()}
     assert {("POST", "/chat/sessions"), ("POST", "/chat/sessions/{session_id}/messages"),
-            ("POST", "/admin/services"), ("PUT", "/admin/services/{id}"), ("POST", "/admin/import")} <= operations
-    assert len(operations) >= 23
+            ("POST", "/admin/services"), ("PUT", "/admin/services/{id}"), ("POST", "/admin/import"),
+            ("GET", "/admin/confidential"), ("POST", "/admin/services/{id}/confidential"),
+            ("POST", "/admin/services/{id}/confidential/unmark"),
+            ("POST", "/admin/services/{id}/confidential/review")} <= operations
+    assert len(operations) >= 27
+
+
+def test_the_import_documents_the_confidential_fields(api_schema):
+    """The fuzzer writes feeds from the documented body, so it must know the extension's
+    confidentiality fields on services and on locations."""
+    body = api_schema["/admin/import"]["POST"].definition.raw["requestBody"]["content"]["application/json"]["schema"]
+    service = body["anyOf"][0]["items"]
+    extension = next(option for option in service["properties"]["signpost"]["anyOf"] if option.get("type") == "object")
+    assert {"confidential", "front_door"} <= set(extension["properties"])
+    assert extension["additionalProperties"] is False
+    location = next(o for o in service["properties"]["service_at_locations"]["anyOf"] if o.get("type") == "array")
+    location = next(o for o in location["items"]["properties"]["location"]["anyOf"] if o.get("type") == "object")
+    location_extension = next(o for o in location["properties"]["signpost"]["anyOf"] if o.get("type") == "object")
+    assert "confidential" in location_extension["properties"]

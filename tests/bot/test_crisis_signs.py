@@ -48,6 +48,11 @@ MUST_CATCH = [
     ("wuu i garaacayaa hadda", "danger"),
     ("إنه يخنقني الآن", "danger"),
     ("معه سكين", "danger"),
+    ("myślę żeby skoczyć pod pociąg", "crisis"),
+    # an injury told as happening just now is danger now as well
+    ("he choked me a few minutes ago and he's still here", "danger"),
+    ("dusil mnie przed chwila", "danger"),
+    ("usne abhi abhi mera gala dabaya", "danger"),
 ]
 
 MUST_LEAVE_ALONE = [
@@ -65,7 +70,25 @@ MUST_LEAVE_ALONE = [
     "mera shohar mujhe ghar se bahar nahi jane deta",
     "میرے والدین زبردستی میری شادی کرانا چاہتے ہیں",
     "زوجي يتحكم في أموالي",
+    # Polish "od" is "from" or "since", never an overdose; FGM is not self-harm
+    "uciekam od partnera, gdzie mogę mieszkać",
+    "pisze do mnie od miesięcy z fałszywych kont",
+    "czy okaleczenie narządów płciowych jest w UK nielegalne",
+    # dying of something harmless
+    "bhook se mar rahi hoon, kuch order karein?",
+    "garmi se mar jaungi is bus mein",
+    "umieram z nudów na tym spotkaniu",
+    "بموت من الضحك على هالمقطع",
+    "ہنس ہنس کے مر جاؤں گی",
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "wczoraj mnie dusił ale teraz czuję się dobrze",  # "now" that tells of being fine
+    "he strangled me last week, i'm fine now",
+])
+def test_an_injury_told_with_being_fine_now_is_not_danger_now(text):
+    assert "injury" in signs(text) and "danger" not in signs(text), signs(text)
 
 
 @pytest.mark.parametrize(("text", "signal"), MUST_CATCH)

@@ -138,6 +138,30 @@ async def test_danger_with_suicidal_words_and_an_injury_gets_all_three_in_order(
     assert SAMARITANS in words and "A&E now" not in words  # 999 was just said, first
 
 
+@pytest.mark.asyncio
+async def test_distress_beside_danger_gets_the_crisis_lines_after_the_emergency_guidance(dispatcher, domain):
+    """Someone shaking and crying whose words also read as danger now: the emergency guidance
+    cannot stop to ask the check-in's question, so the crisis lines come with it."""
+    tracker = safety_tracker(["danger", "distress"], intent="immediate_danger",
+                             text="i cant stop shaking and crying and cant breathe")
+    await ActionEmergencyGuidance().run(dispatcher, tracker, domain)
+    kinds = [(m.get("custom") or {}).get("kind") or m.get("response") for m in dispatcher.messages]
+    assert kinds[:2] == ["utter_emergency_guidance", "crisis"]
+    [words] = custom(dispatcher, "crisis")
+    assert SAMARITANS in words and SHOUT in words
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("signals", "lines"), [(["injury", "distress"], True), (["injury"], False)])
+async def test_distress_beside_an_injury_gets_the_crisis_lines_with_the_medical_guidance(
+        dispatcher, domain, signals, lines):
+    tracker = safety_tracker(signals, intent="injury", text="panic attack, my chest hurts and im shaking")
+    await ActionCrisisSupport().run(dispatcher, tracker, domain)
+    assert "utter_injury_guidance" in responses(dispatcher)
+    assert bool(custom(dispatcher, "crisis")) is lines
+    assert "utter_distress_check_in" not in responses(dispatcher)
+
+
 def test_every_number_in_the_crisis_words_is_in_the_reference_file():
     from actions.i18n import available_locales, t
     from tests.bot.helpers import FIXTURES

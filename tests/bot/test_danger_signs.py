@@ -74,6 +74,8 @@ DANGER_NOW = [
     ("i took 2 many pills", "self_harm"),
     ("i took sum pills", "self_harm"),
     ("i od'd", "self_harm"),
+    ("i took an od an hour ago", "self_harm"),
+    ("im going to od tonight", "self_harm"),
     ("i wana die 2nite", "self_harm"),
     ("i'm going to kill myself", "self_harm"),
     ("i want to end it all tonight", "self_harm"),
@@ -133,6 +135,17 @@ NOT_DANGER_NOW = [
     "does the silent solution tell the police where i am",
     "what happens when i call 999",
     "i survived an attack in 2019 and i'd like counselling",
+    "my ex threatened to set fire to my flat back in march, i've moved out now",
+    "he held a knife to me in my last relationship, i'm safe now but i get flashbacks",
+    "he threatened to kill me when i was 20, i'm 45 now",
+    "he slapped me a few times this year, it's not happening right now, i just want advice",
+    "not right now thanks",
+    # hyperbole: British "dead" for "very", dying of boredom, a licence is not a weapon in the room
+    "that double shift absolutely killed me, i'm dead on my feet",
+    "i'll die of boredom in this meeting",
+    "my partner has a shotgun licence, can the police take it off him",
+    # Polish "od" is "from" or "since"
+    "jak zlozyc wniosek o mieszkanie jak uciekam od partnera",
 ]
 
 
@@ -146,6 +159,8 @@ STILL_DANGER_NOW = [
     ("he used to threaten me with a knife and now he's outside", "someone_here"),
     ("years ago he hit me, tonight he says he will kill me", "threat_to_kill"),
     ("how do i call the police, he's got a knife", "weapon"),
+    ("he used to threaten me and i'm not safe now, he's got a knife", "weapon"),
+    ("i moved out last year but he's outside now", "someone_here"),
 ]
 
 

@@ -235,3 +235,39 @@ def test_the_pipeline_turns_each_payload_into_the_intent_it_names() -> None:
     scored_wrongly = Message(data={"text": "/disclose_stalking", "intent": {"name": "out_of_scope", "confidence": 0.9}})
     (handled,) = handler.process([scored_wrongly])
     assert handled.get("intent") == {"name": "disclose_stalking", "confidence": 1.0}
+
+
+def _safety_signals(tmp_path: Path) -> Any:
+    from components.safety_signals import SafetySignals
+
+    storage = LocalModelStorage(tmp_path)
+    return SafetySignals.create({}, storage, Resource("safety"), CONTEXT)
+
+
+def _said(text: str, intent: str = "out_of_scope") -> Message:
+    return Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9}})
+
+
+def test_the_model_alone_needs_more_to_raise_danger_now(tmp_path: Path) -> None:
+    """An idiom or a past threat the model half-reads as danger (0.4 to 0.6) with no word from
+    the nets or the intent raises no alarm; the same probability beside any other sign does."""
+    detector = _safety_signals(tmp_path)
+    unsure = {"danger": 0.55, "crisis": 0.05, "injury": 0.05, "distress": 0.05, "none": 0.3}
+    assert detector.signals(_said("this queue is doing my head in"), unsure) == []
+    assert detector.signals(_said("this queue is doing my head in"), {**unsure, "danger": 0.65}) == ["danger"]
+    # beside the intent's own safety signal, the usual threshold stands
+    assert "danger" in detector.signals(_said("he is doing my head in", "injury"), unsure)
+    # and the other signals keep theirs
+    assert detector.signals(_said("this queue is doing my head in"),
+                            {**unsure, "danger": 0.1, "crisis": 0.45}) == ["crisis"]
+
+
+@pytest.mark.parametrize("text", ["i'm dying to know if they take cats", "hass hass ke mar gaye assi",
+                                  "متت من الضحك على المقطع"])
+def test_dying_of_something_harmless_needs_more_than_the_model(tmp_path: Path, text: str) -> None:
+    """Dying to know, or of laughter: however sure the model alone is, no alarm; with the nets
+    or the intent showing a signal, the usual thresholds stand."""
+    detector = _safety_signals(tmp_path)
+    sure = {"danger": 0.9, "crisis": 0.9, "injury": 0.05, "distress": 0.05, "none": 0.05}
+    assert detector.signals(_said(text), sure) == []
+    assert detector.signals(_said(text, "suicidal_feelings"), sure) == ["danger", "crisis"]
