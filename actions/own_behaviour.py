@@ -13,6 +13,7 @@ from actions import national_helplines
 from actions.api_client import directory
 from actions.formatting import services_message
 from actions.i18n import locale_of, t
+from actions.settings import OUTSIDE_PILOT, PILOT_AREA_IDS
 
 OWN_BEHAVIOUR_NEED = "own_behaviour"
 
@@ -40,6 +41,14 @@ class ActionOwnBehaviour(Action):
         services = await own_behaviour_services(locale)
         if services:
             intro = t("chat.own_behaviour.services", locale)
-            dispatcher.utter_message(json_message=services_message(intro, services, locale))
+            message = services_message(intro, services, locale)
+            # Counted for the commissioners (docs/insights.md): the route, and the pilot area
+            # the conversation knows, no finer.
+            area = tracker.get_slot("area")
+            message["signpost_route"] = {
+                "route": OWN_BEHAVIOUR_NEED,
+                "area": area if area in PILOT_AREA_IDS or area == OUTSIDE_PILOT else "unknown",
+            }
+            dispatcher.utter_message(json_message=message)
         dispatcher.utter_message(text=t("chat.own_behaviour.danger", locale))
         return []

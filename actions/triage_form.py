@@ -2,7 +2,8 @@
 
 - about_self: is it happening to them? (skipped when the message named who it is
   about, e.g. "my friend");
-- age_group: under 18? (Childline and children's services);
+- age_group: under 18, 18 to 59, or 60 or over? (Childline and children's services;
+  Hourglass and lines for older people);
 - identity: a man or boy, or LGBT+? (their specialist lines alongside the general
   ones; only for categories that have such lines);
 - location: a postcode or town, resolved by the directory (skipped when the page
@@ -43,7 +44,8 @@ FORM_SLOTS = ["about_self", "age_group", "identity", "location", "recent_assault
 NOT_SAID = "not_said"
 SOMEONE_ELSE = "someone_else"
 ABOUT_SELF_VALUES = {"self", SOMEONE_ELSE, NOT_SAID}
-AGE_GROUP_VALUES = {"under_18", "adult", NOT_SAID}
+OLDER = "60_or_over"
+AGE_GROUP_VALUES = {"under_18", "adult", OLDER, NOT_SAID}
 IDENTITY_VALUES = {"male", "lgbt", "male_lgbt", "neither", NOT_SAID}
 RECENT_ASSAULT_VALUES = {"yes", "no", "unsure", NOT_SAID}
 # Markers kept in the `location` slot when no place was resolved.
@@ -150,10 +152,14 @@ class ValidateTriageForm(FormValidationAction):
     def validate_age_group(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value in AGE_GROUP_VALUES:
             return {"age_group": value}
+        if isinstance(value, str) and OLDER in value:
+            # The "60 or over" button: /inform{"age_group": "60_or_over"}, read as text.
+            return {"age_group": OLDER}
         age = _age_from_text(value)
         if age is None or age < 1:
             return {"age_group": None}
-        return {"age_group": "under_18" if age < 18 else "adult", "age": age}
+        group = "under_18" if age < 18 else OLDER if age >= 60 else "adult"
+        return {"age_group": group, "age": age}
 
     def validate_identity(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return {"identity": value if value in IDENTITY_VALUES else None}

@@ -156,7 +156,8 @@ async def test_during_the_triage_the_question_is_asked_again_in_the_persons_lang
     assert responses(dispatcher) == [None, None]
     assert texts(dispatcher) == [t("chat.other_language.intro", "gu"), t("chat.ask.age_group_self", "gu")]
     assert [b["title"] for b in dispatcher.messages[1]["buttons"]] == [
-        t("chat.button.under_18_self", "gu"), t("chat.button.adult_self", "gu"), t("chat.button.rather_not_say", "gu")]
+        t("chat.button.under_18_self", "gu"), t("chat.button.adult_self", "gu"), t("chat.button.older", "gu"),
+        t("chat.button.rather_not_say", "gu")]
     assert SlotSet("own_language", "gu") in events
 
 
