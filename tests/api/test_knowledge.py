@@ -136,9 +136,7 @@ def test_every_web_address_in_an_answer_is_a_source_or_in_the_reference_file(lan
             assert bare in reference or bare in sources, f"{language} {key}: {address}"
 
 
-# The six translations are not written yet (issue 13 is open on this point): strict, so the
-# test turns red the day a translation lands and the marker must come off.
-@pytest.mark.xfail(strict=True, reason="knowledge answers not yet translated into this language")
+# The six translations are machine drafts, unreviewed (the header of each file says so).
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_a_translation_has_every_topic_and_the_english_numbers(language):
     translated = answers(language)
