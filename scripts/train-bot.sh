@@ -15,7 +15,7 @@ STAMP=bot/models/signpost.source-hash
 say() { printf '\033[1m[train-bot]\033[0m %s\n' "$*"; }
 
 source_hash() {
-  find bot/config.yml bot/domain bot/data bot/components requirements/bot.lock \
+  find bot/config.yml bot/domain bot/data bot/components knowledge/topics requirements/bot.lock \
     -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.lock' \) \
     -not -path '*/__pycache__/*' -print0 \
     | sort -z \

@@ -1,4 +1,4 @@
-"""Which topic a question is about: nearest neighbours over the topics' paraphrases.
+"""Which knowledge-base topic a question is about: nearest neighbours over the topics' paraphrases.
 
 Two views of similarity, combined: the multilingual sentence embedding (multilingual-e5-small,
 the assistant's own featurizer, so "ਕੀ ਸੋਸ਼ਲ ਸਰਵਿਸਿਜ਼ ਮੇਰੇ ਬੱਚੇ ਲੈ ਜਾਣਗੀਆਂ" finds the English
@@ -8,18 +8,24 @@ its best paraphrase's. The choice of weights and thresholds is measured, on ques
 used here, by bot/eval/evaluate_knowledge.py (docs/nlu-evaluation.md).
 
 The caller supplies the embedding function (components.sentence_embeddings.embed in the
-assistant), so this module needs only numpy and scikit-learn.
+assistant), so this module needs only numpy and scikit-learn. The fitted arrays are stored with the
+Rasa model (components.knowledge_topics), so answering needs neither the topic files nor
+re-embedding their paraphrases.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Dict, Protocol, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from knowledge.base import Topic
+
+class HasParaphrases(Protocol):
+    slug: str
+    paraphrases: Sequence[str]
+
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -56,7 +62,7 @@ class Decision:
 class TopicRetriever:
     def __init__(
         self,
-        topics: Sequence[Topic],
+        topics: Sequence[HasParaphrases],
         embed: Embed,
         embedding_weight: float = EMBEDDING_WEIGHT,
         confident_score: float = CONFIDENT_SCORE,
@@ -76,6 +82,29 @@ class TopicRetriever:
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)
         self.char_matrix = self.chars.fit_transform(texts)
         self.embeddings = np.asarray(embed(texts), dtype=np.float32)
+
+    def state(self) -> Dict[str, Any]:
+        """What a trained retriever needs to answer, for storing with the model (skops)."""
+        return {
+            "slugs": list(self.slugs), "owners": self.owners, "embeddings": self.embeddings,
+            "chars": self.chars, "char_matrix": self.char_matrix,
+            "embedding_weight": self.embedding_weight, "confident_score": self.confident_score,
+            "confident_margin": self.confident_margin,
+        }
+
+    @classmethod
+    def from_state(cls, state: Dict[str, Any], embed: Embed) -> "TopicRetriever":
+        retriever = cls.__new__(cls)
+        retriever.embed = embed
+        retriever.slugs = list(state["slugs"])
+        retriever.owners = np.asarray(state["owners"])
+        retriever.embeddings = np.asarray(state["embeddings"], dtype=np.float32)
+        retriever.chars = state["chars"]
+        retriever.char_matrix = state["char_matrix"]
+        retriever.embedding_weight = float(state["embedding_weight"])
+        retriever.confident_score = float(state["confident_score"])
+        retriever.confident_margin = float(state["confident_margin"])
+        return retriever
 
     def _per_topic(self, similarities: np.ndarray) -> np.ndarray:
         best = np.full(len(self.slugs), -1.0, dtype=np.float32)

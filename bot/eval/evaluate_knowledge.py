@@ -9,12 +9,12 @@ Training data: the paraphrases in knowledge/topics/*.yml. Test data: bot/eval/he
 written separately and never trained on (tests/bot/test_knowledge_retrieval.py checks). Methods:
 
 * nearest neighbour by the multilingual sentence embedding alone, by character 2-5-grams
-  alone, and by both (knowledge/retrieval.py), at several weights;
+  alone, and by both (bot/components/knowledge_retrieval.py), at several weights;
 * classifiers over the topics, as a retrieval intent would be: a linear SVM on word 1-2-gram
   and character 2-5-gram TF-IDF (the assistant's intent classifier), and logistic regression on
   the embedding.
 
-The weight and the answer-or-offer thresholds of knowledge/retrieval.py are chosen by
+The weight and the answer-or-offer thresholds of bot/components/knowledge_retrieval.py are chosen by
 leave-one-out on the training paraphrases only; the held-out questions are scored once, after.
 Printed and written: top-1 per language, top-3 per language, and for the chosen method how
 often it answers straight away and how often the right topic is among what it offers.
@@ -36,7 +36,7 @@ sys.path[:0] = [str(REPO), str(REPO / "bot")]
 
 from components.sentence_embeddings import embed  # noqa: E402
 from knowledge import load_topics  # noqa: E402
-from knowledge.retrieval import MAX_CHOICES, TopicRetriever  # noqa: E402
+from components.knowledge_retrieval import MAX_CHOICES, TopicRetriever  # noqa: E402
 
 HELDOUT = REPO / "bot" / "eval" / "heldout_knowledge.yml"
 REPORT_MD = REPO / "docs" / "nlu-evaluation.md"
@@ -205,7 +205,8 @@ def main() -> int:
         "among those offered 0.97 with only 0.15 answered straight away. Six more paraphrases a topic were "
         "then written after seeing that run's misses (none copied from the held-out file, which a test "
         "checks), so the figures below are optimistic; a fresh held-out set is needed for an unbiased "
-        "estimate. The assistant does not use this retrieval yet (see \"Not done\" below).",
+        "estimate. The assistant uses this retrieval (components.knowledge_topics); what its first reply "
+        "does with each question, through the whole pipeline, is in the next section.",
         "",
         "| method | " + " | ".join(f"top-1 {lang}" for lang in langs) + " | top-1 other languages | top-3 en | top-3 other |",
         "|---|" + "---|" * (len(langs) + 3),
@@ -242,10 +243,9 @@ def main() -> int:
         f"Wrong at top-1 ({len(misses)}): "
         + "; ".join(f"[{lang}] \"{text}\" ({slug} → {top})" for lang, slug, text, top in misses),
         "",
-        "Not done: the assistant does not yet call this retrieval (no intent, component or action uses "
-        "it), the answers are not yet translated, and no Rasa ResponseSelector was trained for comparison "
-        "(the linear SVM row is the assistant's own intent classifier trained on the topics, which is what "
-        "a retrieval intent would use for its first step).",
+        "Not done: no Rasa ResponseSelector was trained for comparison (the linear SVM row is the "
+        "assistant's own intent classifier trained on the topics, which is what a retrieval intent would "
+        "use for its first step).",
         "",
         f"Run time {elapsed:.0f} s on this machine.",
         END,

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO)]
 
 from knowledge import load_topics  # noqa: E402
-from knowledge.retrieval import TopicRetriever  # noqa: E402
+from components.knowledge_retrieval import TopicRetriever  # noqa: E402
 
 HELDOUT = REPO / "bot" / "eval" / "heldout_knowledge.yml"
 LANGUAGES = ("en", "pl", "ur", "pa", "gu", "so", "ar")
@@ -36,6 +36,19 @@ def test_no_held_out_question_is_a_training_paraphrase(heldout):
     training = {_normal(p) for t in load_topics() for p in t.paraphrases}
     leaked = [q for topics in heldout.values() for qs in topics.values() for q in qs if _normal(q) in training]
     assert not leaked
+
+
+def test_no_held_out_question_is_an_nlu_training_example(heldout):
+    """The assistant's own training data (bot/data/nlu/, e.g. the ask_knowledge examples) must not
+    hold a held-out question either: the figures measure the whole pipeline."""
+    training = set()
+    for path in (REPO / "bot" / "data" / "nlu").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    training.add(_normal(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:])))
+    leaked = [q for topics in heldout.values() for qs in topics.values() for q in qs if _normal(q) in training]
+    assert not leaked, leaked
 
 
 def test_the_leak_check_catches_a_copied_question(heldout):
