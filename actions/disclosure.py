@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.categories import CATEGORY_NAME_KEYS, categories_disclosed, ordered_unique
 from actions.channel_context import context_slot_events
 from actions.i18n import join_list, locale_of, t
+from actions.knowledge import answered_question, say_answer
 from actions.own_language import language_events
 from actions.triage_form import SOMEONE_ELSE, pending_questions
 
@@ -59,6 +60,12 @@ class ActionRegisterDisclosure(Action):
                 "chat.acknowledge.someone_else" if about_other else "chat.acknowledge.self", locale
             )
         )
+
+        # "he never hits me but he controls everything, does that count": the answer first, then
+        # the triage's questions.
+        question = answered_question(parse_data)
+        if question is not None:
+            say_answer(question, locale, dispatcher, in_form=True)
 
         answered = tracker.get_slot("answered_categories") or []
         to_find = [c for c in categories if c not in answered] or categories

@@ -20,6 +20,9 @@ COPY actions actions
 # ordered by the same rules as /signpost (directory/ranking.py).
 COPY directory/__init__.py directory/ranking.py directory/
 COPY locales locales
+# The knowledge base's topic files (sources, helplines named by slug); the answers' words are in
+# locales/. The paraphrases are only used to train the Rasa model.
+COPY knowledge knowledge
 USER signpost
 EXPOSE 5055
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
