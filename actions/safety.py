@@ -32,6 +32,7 @@ from actions.categories import (
     ordered_unique,
 )
 from actions.channel_context import channel_context
+from actions.knowledge import answered_question, say_answer
 from actions.i18n import DEFAULT_LOCALE, locale_of, supported_locale, t
 from actions.own_language import detected_language, switch_to
 from actions.responses import send
@@ -150,6 +151,10 @@ class ActionEmergencyGuidance(Action):
                                                    "buttons": []})
         if INJURY in signals:
             send(dispatcher, "utter_injury_guidance", locale, from_domain)
+        # "where can me and my kids go tonight, i cant stay here": after the guidance, the answer.
+        question = answered_question(tracker.latest_message or {})
+        if question is not None:
+            say_answer(question, locale, dispatcher, in_form=True)
         logger.info("emergency_guidance.given")
         return language_events + carry_on(dispatcher, tracker, locale, "utter_when_safe", from_domain)
 

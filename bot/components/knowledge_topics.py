@@ -7,8 +7,8 @@ decides, with the thresholds measured in docs/nlu-evaluation.md). The action ser
 it (actions/knowledge.py).
 
 It also changes the intent to `ask_knowledge` when the classifier could not place a clear
-question (nlu_fallback, out_of_scope, something_else, bot_challenge): "how do i get into a refuge"
-is answered rather than turned away. It never does so when the message shows danger now,
+question (nlu_fallback, out_of_scope, something_else, bot_challenge), or placed it under a fixed
+answer about something else: "how do i get into a refuge" is answered rather than turned away. It never does so when the message shows danger now,
 suicidal feelings or an injury: the safety answers come first.
 
 Trained on the topic files, not on the NLU data: the paraphrases' embeddings are computed once at
@@ -47,6 +47,18 @@ KNOWLEDGE = "knowledge"
 ASK_KNOWLEDGE = "ask_knowledge"
 # Intents that say "I could not place this"; a clear knowledge question outranks them.
 REPLACEABLE_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "something_else", "bot_challenge"})
+# The seven fixed answers (bot/data/nlu/questions.yml) and the topics each covers: a fixed answer
+# that covers another topic than the one clearly asked about gives way to the knowledge answer
+# ("how do i get a non molestation order" is not a question about safety planning).
+FIXED_ANSWERS = {
+    "ask_what_is_idva": frozenset({"idva-isva"}),
+    "ask_what_is_isva": frozenset({"idva-isva"}),
+    "ask_what_happens_when_i_call": frozenset({"what-happens-when-i-call", "silent-solution"}),
+    "ask_reporting_options": frozenset({"reporting", "victims-rights"}),
+    "ask_safety_planning": frozenset({"somewhere-safe-tonight", "keeping-evidence"}),
+    "ask_tech_safety": frozenset({"tech-safety"}),
+    "ask_supporting_someone": frozenset({"supporting-a-friend"}),
+}
 # Signals that must be answered before any knowledge.
 SAFETY_FIRST = frozenset({"danger", "crisis", "injury"})
 MODEL_FILE = "knowledge_topics.skops"
@@ -175,15 +187,16 @@ class KnowledgeTopics(GraphComponent, IntentClassifier):
             message.set(KNOWLEDGE, {"topics": [{"slug": m.slug, "score": round(m.score, 4)} for m in decision.matches],
                                     "confident": decision.confident, "question": reads_as_question(text)},
                         add_to_output=True)
-            if decision.confident and self._may_answer(message):
+            if decision.confident and self._may_answer(message, decision.matches[0].slug):
                 self._ask_knowledge(message, decision.matches[0].score)
         return messages
 
     @staticmethod
-    def _may_answer(message: Message) -> bool:
+    def _may_answer(message: Message, slug: Text) -> bool:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        signals = set(message.get(SAFETY_SIGNALS) or ())
-        return intent in REPLACEABLE_INTENTS and not signals & SAFETY_FIRST
+        if set(message.get(SAFETY_SIGNALS) or ()) & SAFETY_FIRST:
+            return False
+        return intent in REPLACEABLE_INTENTS or (intent in FIXED_ANSWERS and slug not in FIXED_ANSWERS[intent])
 
     @staticmethod
     def _ask_knowledge(message: Message, score: float) -> None:

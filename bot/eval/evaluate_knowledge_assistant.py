@@ -36,6 +36,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 import yaml  # noqa: E402
 
+from components.knowledge_topics import FIXED_ANSWERS as KNOWN_FIXED  # noqa: E402
+
 HELDOUT = REPO / "bot" / "eval" / "heldout_knowledge.yml"
 MODEL = REPO / "bot" / "models" / "signpost.tar.gz"
 REPORT_MD = REPO / "docs" / "nlu-evaluation.md"
@@ -43,17 +45,8 @@ REPORT_JSON = REPO / "docs" / "knowledge-assistant-evaluation.json"
 START, END = "<!-- knowledge-assistant:start -->", "<!-- knowledge-assistant:end -->"
 OUTCOMES = ("answered", "offered", "wrong answer", "safety first", "other route")
 SAFETY_FIRST = {"danger", "crisis", "injury"}
-# The seven fixed answers (bot/data/nlu/questions.yml) and the topics each covers.
-FIXED_ANSWERS = {
-    "ask_what_is_idva": {"idva-isva"},
-    "ask_what_is_isva": {"idva-isva"},
-    "ask_what_happens_when_i_call": {"what-happens-when-i-call", "silent-solution"},
-    "ask_reporting_options": {"reporting", "victims-rights"},
-    "ask_safety_planning": {"somewhere-safe-tonight", "keeping-evidence"},
-    "ask_tech_safety": {"tech-safety"},
-    "ask_supporting_someone": {"supporting-a-friend"},
-    "seek_help_own_behaviour": {"own-behaviour"},
-}
+# The fixed answers and the topics each covers (the component's own table), and the own-behaviour route.
+FIXED_ANSWERS = {**KNOWN_FIXED, "seek_help_own_behaviour": {"own-behaviour"}}
 
 
 def heldout() -> list[tuple[str, str, str]]:

@@ -116,11 +116,15 @@ def _message(text, intent, signals=()):
 def test_knowledge_only_takes_unplaced_messages_without_a_safety_signal():
     from components.knowledge_topics import KnowledgeTopics
 
-    assert KnowledgeTopics._may_answer(_message("how do i get into a refuge", "out_of_scope"))
-    assert KnowledgeTopics._may_answer(_message("how do i get into a refuge", "nlu_fallback", ["distress"]))
-    assert not KnowledgeTopics._may_answer(_message("he has a knife, can i get an order", "nlu_fallback", ["danger"]))
-    assert not KnowledgeTopics._may_answer(_message("i want to end it all, is it my fault", "nlu_fallback", ["crisis"]))
-    assert not KnowledgeTopics._may_answer(_message("he hits me, what can i do", "disclose_domestic_abuse"))
+    may = KnowledgeTopics._may_answer
+    assert may(_message("how do i get into a refuge", "out_of_scope"), "somewhere-safe-tonight")
+    assert may(_message("how do i get into a refuge", "nlu_fallback", ["distress"]), "somewhere-safe-tonight")
+    assert not may(_message("he has a knife, can i get an order", "nlu_fallback", ["danger"]), "non-molestation-orders")
+    assert not may(_message("i want to end it all, is it my fault", "nlu_fallback", ["crisis"]), "not-your-fault")
+    assert not may(_message("he hits me, what can i do", "disclose_domestic_abuse"), "recognising-abuse")
+    # A fixed answer gives way only to a topic it does not cover.
+    assert may(_message("how do i get a non molestation order", "ask_safety_planning"), "non-molestation-orders")
+    assert not may(_message("what does an idva do", "ask_what_is_idva"), "idva-isva")
 
 
 @pytest.mark.parametrize("text, question", [
@@ -159,3 +163,16 @@ async def test_a_disclosure_that_asks_a_question_gets_the_answer_before_the_tria
     dispatcher.messages.clear()
     await ActionRegisterDisclosure().run(dispatcher, disclosure(False), domain)
     assert answer not in texts(dispatcher)
+
+
+@pytest.mark.asyncio
+async def test_danger_now_with_a_question_gets_the_guidance_first_then_the_answer(dispatcher, domain):
+    from actions.safety import ActionEmergencyGuidance
+
+    tracker = make_tracker(intent="immediate_danger", text="where can me and my kids go tonight, i cant stay here")
+    tracker.latest_message["safety_signals"] = ["danger"]
+    tracker.latest_message["knowledge"] = {**confident("somewhere-safe-tonight"), "question": True}
+    await ActionEmergencyGuidance().run(dispatcher, tracker, domain)
+    said = [m.get("response") or m.get("text") for m in dispatcher.messages]
+    assert said[0] == "utter_emergency_guidance"
+    assert t("knowledge.somewhere_safe_tonight.answer", "en") in said
