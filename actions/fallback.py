@@ -74,6 +74,9 @@ class ActionDefaultFallback(Action):
         if question:
             ask_question(question, tracker, dispatcher, locale=locale)
             return
+        topics = likely_topics(tracker.latest_message or {})
+        if topics:
+            dispatcher.utter_message(text=t("chat.knowledge.maybe", locale), buttons=topic_buttons(topics, locale))
         helplines = national_helplines.in_language(locale)
         lines = [line for s in helplines if (line := helpline_line(s, locale))]
         if lines:

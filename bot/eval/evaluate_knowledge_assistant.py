@@ -12,7 +12,8 @@ Each question in bot/eval/heldout_knowledge.yml (never trained on) ends in one o
   the fallback offering likely topics);
 - wrong answer: another topic answered straight away;
 - safety first: the message carried danger now, suicidal feelings or an injury (the safety
-  answers come first, by design; the knowledge answer does not follow in the same turn);
+  answers come first, by design; after the emergency guidance a clear question is answered too,
+  and counts as answered);
 - other route: a disclosure's triage, the own-behaviour route, or the fallback without the topic.
 
 Writes the table into docs/nlu-evaluation.md between the knowledge-assistant markers and the
@@ -66,11 +67,14 @@ def parse_all(texts: list[str]) -> list[dict]:
 
 
 def outcome(slug: str, parsed: dict) -> str:
-    if SAFETY_FIRST & set(parsed.get("safety_signals") or ()):
-        return "safety first"
     intent = (parsed.get("intent") or {}).get("name")
     knowledge = parsed.get("knowledge") or {}
     offered = [m["slug"] for m in knowledge.get("topics") or []]
+    signals = set(parsed.get("safety_signals") or ())
+    if "danger" in signals and knowledge.get("question") and knowledge.get("confident") and offered[:1] == [slug]:
+        return "answered"  # actions/safety.py: the emergency guidance, then the answer
+    if SAFETY_FIRST & signals:
+        return "safety first"
     if intent == "ask_knowledge" and knowledge.get("confident"):
         return "answered" if offered[:1] == [slug] else "wrong answer"
     if intent and intent.startswith("disclose_") and knowledge.get("question") and knowledge.get("confident"):

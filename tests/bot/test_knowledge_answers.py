@@ -176,3 +176,15 @@ async def test_danger_now_with_a_question_gets_the_guidance_first_then_the_answe
     said = [m.get("response") or m.get("text") for m in dispatcher.messages]
     assert said[0] == "utter_emergency_guidance"
     assert t("knowledge.somewhere_safe_tonight.answer", "en") in said
+
+
+@pytest.mark.asyncio
+async def test_a_question_in_another_language_not_understood_is_offered_topics_in_that_language(dispatcher, domain):
+    tracker = make_tracker(intent="nlu_fallback", text="nakaz zbliżania się",
+                           entities=[{"entity": "language_detected", "value": "pl"}])
+    tracker.latest_message["language_detected"] = "pl"
+    tracker.latest_message["knowledge"] = {"topics": [{"slug": "non-molestation-orders", "score": 0.86}], "confident": False}
+    await ActionDefaultFallback().run(dispatcher, tracker, domain)
+    offered = next(m for m in dispatcher.messages if m.get("text") == t("chat.knowledge.maybe", "pl"))
+    assert offered["buttons"][0]["title"] == t("knowledge.non_molestation_orders.title", "pl")
+    assert t("knowledge.non_molestation_orders.title", "pl") != t("knowledge.non_molestation_orders.title", "en")
