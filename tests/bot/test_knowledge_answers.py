@@ -188,3 +188,22 @@ async def test_a_question_in_another_language_not_understood_is_offered_topics_i
     offered = next(m for m in dispatcher.messages if m.get("text") == t("chat.knowledge.maybe", "pl"))
     assert offered["buttons"][0]["title"] == t("knowledge.non_molestation_orders.title", "pl")
     assert t("knowledge.non_molestation_orders.title", "pl") != t("knowledge.non_molestation_orders.title", "en")
+
+
+@pytest.mark.parametrize("text", [
+    "وہ مجھے مارتا نہیں لیکن ہر چیز پر قابو رکھتا ہے، کیا یہ زیادتی ہے",
+    "هو لا يضربني لكنه يتحكم في كل شيء، هل هذا عنف",
+    "ਕੀ ਸੋਸ਼ਲ ਸਰਵਿਸਿਜ਼ ਮੇਰੇ ਬੱਚੇ ਲੈ ਜਾਣਗੀਆਂ",
+    "મારી પાસે વકીલ માટે પૈસા નથી, શું મફત કાનૂની મદદ મળે છે",
+    "isagu ima garaaco laakiin wax walba ayuu i xakameeyaa, ma xadgudub baa",
+])
+def test_questions_in_the_other_offered_languages_read_as_questions(text):
+    from components.knowledge_topics import reads_as_question
+
+    assert reads_as_question(text)
+
+
+def test_a_mother_called_ma_is_not_a_question():
+    from components.knowledge_topics import reads_as_question
+
+    assert not reads_as_question("my ma hits me")
