@@ -23,6 +23,8 @@ WORKDIR /app
 COPY api api
 COPY directory directory
 COPY locales locales
+# The knowledge base (knowledge/topics/): the staff finder shows the topics for professionals.
+COPY knowledge knowledge
 USER signpost
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \

@@ -17,6 +17,8 @@ from directory import geography
 from directory.ranking import CARDS_SHOWN
 from directory.signpost import CATEGORIES, NEEDS, Person, Place, service_answer, signpost
 
+from knowledge import load_topics
+
 from api.deps import SessionDep
 from api.i18n import DEFAULT_LOCALE, languages, translator
 from api.pages import PAGE_HEADERS, TEMPLATES, page_context
@@ -38,6 +40,16 @@ def _render(request: Request, template: str, locale: str, keep: list[tuple[str, 
     home = "/staff" if locale == DEFAULT_LOCALE else "/staff?" + urlencode({"lang": locale})
     return TEMPLATES.TemplateResponse(request, template, page_context(locale, keep=keep, home=home, **values),
                                       status_code=status_code, headers=PAGE_HEADERS)
+
+
+def professional_guidance() -> list[dict]:
+    """The knowledge base's topics for professionals (MARAC and DASH, safeguarding referrals),
+    with the sources they rest on and whether a specialist has reviewed them."""
+    return [
+        {"key": topic.key, "title_key": topic.title_key, "answer_key": topic.answer_key,
+         "sources": topic.sources, "checked": topic.checked, "reviewed": topic.reviewed}
+        for topic in load_topics() if topic.audience == "professional"
+    ]
 
 
 def _url(**params) -> str:
@@ -141,7 +153,8 @@ def finder(
                                  ("gender", form["gender"]), ("lgbt", "on" if form["lgbt"] else "")) if v]
     return _render(request, "staff.html", locale, query, status_code=400 if errors and not candidates else 200,
                    form=form, errors=errors, candidates=candidates, results=results,
-                   areas=list(geography.PILOT_AREAS), categories=CATEGORIES, needs=NEEDS)
+                   areas=list(geography.PILOT_AREAS), categories=CATEGORIES, needs=NEEDS,
+                   guidance=professional_guidance())
 
 
 @router.get("/card", response_class=HTMLResponse)

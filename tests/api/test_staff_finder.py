@@ -106,3 +106,20 @@ def test_the_finder_ranks_as_the_assistant_does_and_keeps_referral_routes_beside
     first = _section(html, "Best fit for this person")
     assert first.index("Childline") < first.index("NSPCC Helpline")
     assert "Juniper Lodge" not in html
+
+
+def test_guidance_for_professionals_shows_marac_and_safeguarding_with_sources_and_review_status(pages):
+    page = pages.get("/staff").text
+    assert 'id="guidance-heading"' in page
+    for key in ("marac_dash", "safeguarding_referrals"):
+        assert f'id="guidance-{key}"' in page
+    assert "MARAC" in page and "https://safelives.org.uk/" in page
+    assert "Not yet reviewed by a specialist." in page
+    # Topics for the public are the assistant's, not the finder's.
+    assert 'id="guidance-clares_law"' not in page
+
+
+def test_guidance_is_in_the_pages_language(pages):
+    page = pages.get("/staff?lang=ur").text
+    assert "پیشہ ور افراد کے لیے رہنمائی" in page
+    assert "ابھی کسی ماہر نے اس کا جائزہ نہیں لیا۔" in page
