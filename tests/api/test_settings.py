@@ -10,7 +10,7 @@ POSTGRES = "postgresql+psycopg://signpost@db/signpost"
 STRONG = {"admin_api_key": "a" * 40, "channel_token": "c" * 40, "session_secret": "s" * 40}
 
 
-@pytest.mark.parametrize("name", ["admin_api_key", "channel_token", "session_secret"])
+@pytest.mark.parametrize("name", ["channel_token", "session_secret"])
 def test_production_refuses_each_default_secret(name):
     values = {**STRONG}
     del values[name]
@@ -18,7 +18,7 @@ def test_production_refuses_each_default_secret(name):
         Settings(environment="production", database_url=POSTGRES, **values)
 
 
-@pytest.mark.parametrize("name", ["admin_api_key", "channel_token", "session_secret"])
+@pytest.mark.parametrize("name", ["channel_token", "session_secret"])
 def test_production_refuses_each_short_secret(name):
     with pytest.raises(ValidationError, match=name.upper()):
         Settings(environment="production", database_url=POSTGRES, **{**STRONG, name: "short"})
@@ -39,6 +39,17 @@ def test_production_accepts_real_settings(monkeypatch):
     assert settings.admin_api_key.get_secret_value() == "a" * 40
     assert settings.partner_origins == ["https://partner.example"]
     assert "a" * 40 not in repr(settings)
+
+
+def test_production_no_longer_needs_the_shared_key():
+    """Named accounts and tokens replaced it; production never accepts it (tests/api/test_accounts.py)."""
+    values = {name: value for name, value in STRONG.items() if name != "admin_api_key"}
+    assert Settings(environment="production", database_url=POSTGRES, **values).environment == "production"
+
+
+def test_a_lockout_limit_must_parse():
+    with pytest.raises(ValidationError, match="AUTH_FAILURES_PER_ACCOUNT"):
+        Settings(auth_failures_per_account="five a fortnight")
 
 
 def test_development_works_out_of_the_box():
