@@ -293,3 +293,17 @@ def test_lock_out_is_shared_by_two_api_processes(fresh_database_url, redis_url, 
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+
+
+def test_survivor_and_partner_pages_set_no_cookie_even_for_a_signed_in_member_of_staff(site):
+    account(site, "viewer@council.example", "viewer")
+    assert "set-cookie" in sign_in(site, "viewer@council.example").headers  # the one place that sets one
+    for path in ("/demo", "/partner", "/widget/signpost.js", "/widget/signpost.css", "/widget/strings/en.json",
+                 "/staff", "/signpost?postcode=CV11%204HL&category=sexual_violence", "/insights"):
+        response = site.get(path)
+        assert response.status_code == 200, path
+        assert "set-cookie" not in response.headers, path
+    started = site.post("/chat/sessions", json={})
+    assert "set-cookie" not in started.headers
+    signed_out = site.post("/auth/sign-out").headers["set-cookie"]
+    assert signed_out.startswith(f'{SESSION_COOKIE}=""') and "max-age=0" in signed_out.lower()
