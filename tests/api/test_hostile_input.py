@@ -208,7 +208,7 @@ def _admin_operations(client) -> list[tuple[str, str]]:
     {"X-API-Key": ADMIN_KEY[:-1], "X-Signpost-Actor": "someone"},         # one character short
     {"X-API-Key": ADMIN_KEY + "x", "X-Signpost-Actor": "someone"},        # one too many
     {"X-API-Key": ADMIN_KEY.upper(), "X-Signpost-Actor": "someone"},
-    {"Authorization": f"Bearer {ADMIN_KEY}", "X-Signpost-Actor": "someone"},  # the key, but not where it goes
+    {"Authorization": "Bearer sp_0123456789abcdef.not-a-real-secret"},  # a made-up API token
     {"X-API-Key": "k" * 600, "X-Signpost-Actor": "someone"},
 ])
 def test_every_admin_operation_refuses_a_missing_or_wrong_key(client, headers):
@@ -219,7 +219,10 @@ def test_every_admin_operation_refuses_a_missing_or_wrong_key(client, headers):
         assert response.status_code in (401, 422), (method, path, response.status_code)
         if response.status_code == 422:  # only the oversized header, refused before the key is compared
             assert len(headers.get("X-API-Key", "")) > 512
-    assert client.get("/admin/audit", headers={"X-API-Key": ADMIN_KEY, "X-Signpost-Actor": "a"}).json()["total_items"] == 0
+    trail = client.get("/admin/audit", params={"per_page": 100}, headers={"X-API-Key": ADMIN_KEY}).json()["contents"]
+    assert [entry for entry in trail if entry["entity_type"] != "api_token"] == []  # nothing changed
+    assert all(entry["action"] == "bad_credential" for entry in trail)  # each bad key is audited, without the key
+    assert not any(headers.get("X-API-Key", "@@") in str(entry) for entry in trail)
 
 
 def test_the_key_is_never_accepted_from_the_query_string(client):
