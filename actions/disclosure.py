@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.categories import CATEGORY_NAME_KEYS, categories_disclosed, ordered_unique
 from actions.channel_context import context_slot_events
 from actions.i18n import join_list, locale_of, t
+from actions.own_language import language_events
 from actions.triage_form import SOMEONE_ELSE, pending_questions
 
 
@@ -38,7 +39,7 @@ class ActionRegisterDisclosure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        events: List[EventType] = context_slot_events(tracker)
+        events: List[EventType] = context_slot_events(tracker) + language_events(tracker)
         tracker.add_slots(events)
         locale = locale_of(tracker)
         parse_data = tracker.latest_message or {}

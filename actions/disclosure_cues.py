@@ -55,3 +55,70 @@ def categories_named_in(text: Optional[str]) -> list[str]:
     if not text:
         return []
     return [category for category, cue in CUES if cue.search(text)]
+
+
+# Subjects some lines are offered for only when they come up (directory/ranking.py, TOPICS):
+# the Revenge Porn Helpline for shared images, the Modern Slavery helpline for exploitation,
+# Crimestoppers for telling without giving a name, and so on.
+TOPIC_CUES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (topic, re.compile(pattern, re.IGNORECASE))
+    for topic, pattern in (
+        (
+            "image_abuse",
+            r"\b(?:nudes?|naked (?:photos?|pictures?|pics?|videos?|images?)|intimate (?:photos?|pictures?|images?|videos?)|"
+            r"revenge porn|sextort\w*|"
+            r"(?:shar\w+|post\w*|sen[dt]\w*|leak\w*|upload\w*|spread\w*|show\w*) (?:my |our |the |her |his )?"
+            r"(?:private |sexual |sexy |explicit )?(?:photos?|pictures?|pics?|videos?|images?)|"
+            r"(?:photos?|pictures?|pics?|videos?|images?) (?:of me )?(?:online|around|to everyone))\b",
+        ),
+        (
+            "exploitation",
+            r"\b(?:traffick\w*|modern slavery|slave\w*|exploit\w*|(?:made|make|makes|forced|forces) (?:me )?to work|"
+            r"work(?:ing)? for (?:nothing|no money|free)|took my passport|(?:has|have|kept|keeps|took) my passport|"
+            r"sold me|pimp\w*|county lines)\b",
+        ),
+        (
+            "anonymous_reporting",
+            r"\b(?:anonymous\w*|without (?:giving |saying |telling them )?my name|"
+            r"(?:don'?t|do not) want (?:them|him|her|anyone|people) to know (?:it was|it's) me|crimestoppers)\b",
+        ),
+        (
+            "economic_abuse",
+            r"\b(?:economic abuse|financial abuse|controls? (?:all )?(?:my|our|the) (?:money|bank|finances|wages|benefits)|"
+            r"takes? my (?:money|wages|benefits|card)|debts? in my name|won'?t let me (?:work|have money))\b",
+        ),
+        (
+            "tech_abuse",
+            r"\b(?:track\w* (?:my|me)|tracker|spyware|stalkerware|(?:hacked|hacks|hacking) (?:my|into)|"
+            r"reads? my (?:messages|texts|emails)|(?:location|gps) (?:on|sharing)|airtag|"
+            r"(?:into|on) my (?:phone|accounts?|laptop|email))\b",
+        ),
+    )
+)
+
+
+def topics_named_in(text: Optional[str]) -> list[str]:
+    if not text:
+        return []
+    return [topic for topic, cue in TOPIC_CUES if cue.search(text)]
+
+
+# Needs named in words: someone with nowhere safe to stay tonight gets the refuge route first.
+NEED_CUES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (need, re.compile(pattern, re.IGNORECASE))
+    for need, pattern in (
+        (
+            "safe_accommodation",
+            r"\b(?:nowhere (?:safe )?to (?:go|stay|sleep|live)|somewhere (?:safe )?to (?:stay|go|sleep|live)|"
+            r"(?:a )?refuge|kicked (?:me|us) out|thr[eo]w\w* (?:me|us) out|homeless|"
+            r"(?:can'?t|cannot|can not) (?:go|stay) (?:back )?(?:home|there)|"
+            r"(?:need|have|want) to (?:leave|get out) (?:tonight|now|today|home|the house))\b",
+        ),
+    )
+)
+
+
+def needs_named_in(text: Optional[str]) -> list[str]:
+    if not text:
+        return []
+    return [need for need, cue in NEED_CUES if cue.search(text)]

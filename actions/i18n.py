@@ -61,9 +61,23 @@ def supported_locale(code: Optional[str]) -> Optional[str]:
     return primary if primary in locales else None
 
 
+# Set by the NLU pipeline's LanguageIdentification on a message written in an offered
+# language other than English (bot/components/language_identification.py).
+LANGUAGE_DETECTED = "language_detected"
+
+
+def detected_language(tracker: Any) -> Optional[str]:
+    """The offered language (not English) the latest message was written in, if any."""
+    code = supported_locale((tracker.latest_message or {}).get(LANGUAGE_DETECTED))
+    return code if code and code != DEFAULT_LOCALE else None
+
+
 def locale_of(tracker: Any) -> str:
+    """The language to answer in: the one this message was written in, else the one the
+    person chose or last wrote in, else the page's."""
     return (
-        supported_locale(tracker.get_slot("own_language"))
+        detected_language(tracker)
+        or supported_locale(tracker.get_slot("own_language"))
         or supported_locale(tracker.get_slot("language"))
         or DEFAULT_LOCALE
     )

@@ -1,7 +1,9 @@
 """The bundled national helplines (actions/data/national_helplines.json).
 
 Generated from directory/seed/ by `.venv/bin/python -m directory.fallback`; the
-answer whenever the directory API cannot give one.
+answer whenever the directory API cannot give one. Who sees which line, and in what order,
+is decided by directory/ranking.py, the directory's own rules (the action server's image
+carries that one file), never by a copy of them here.
 """
 
 from __future__ import annotations
@@ -12,15 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from actions.settings import SETTINGS
+from directory import ranking
 
 logger = logging.getLogger(__name__)
 
 MEN_AUDIENCE = "men"
 LGBT_AUDIENCE = "lgbt"
-CHILDREN_AUDIENCE = "children"
-OLDER_PEOPLE_AUDIENCE = "older_people"
-OWN_BEHAVIOUR_AUDIENCE = "own_behaviour"
-OLDER_PERSON_AGE = 60
 
 
 _bundle_file = SETTINGS.national_helplines_file
@@ -52,58 +51,12 @@ def _audience(service: dict) -> str | None:
     return (service.get("eligibility") or {}).get("audience")
 
 
-def eligible(
-    service: dict, *, gender: str | None, lgbt: bool | None, age: int | None, need: str | None
-) -> bool:
-    """The directory's eligibility rules (directory/signpost.py), for the bundled lines."""
-    eligibility = service.get("eligibility") or {}
-    audience = eligibility.get("audience")
-    if audience == MEN_AUDIENCE and gender != "male":
-        return False
-    if audience == LGBT_AUDIENCE and not lgbt:
-        return False
-    if audience == CHILDREN_AUDIENCE and (age is None or age >= 18):
-        return False
-    if audience == OLDER_PEOPLE_AUDIENCE and (age is None or age < OLDER_PERSON_AGE):
-        return False
-    if audience == OWN_BEHAVIOUR_AUDIENCE and need != "own_behaviour":
-        return False
-    if "women_only" in (eligibility.get("attributes") or []) and gender == "male":
-        return False
-    if age is not None:
-        if eligibility.get("minimum_age") is not None and age < eligibility["minimum_age"]:
-            return False
-        if eligibility.get("maximum_age") is not None and age > eligibility["maximum_age"]:
-            return False
-    return True
-
-
-def for_category(
-    category: str,
-    *,
-    gender: str | None = None,
-    lgbt: bool | None = None,
-    age: int | None = None,
-    need: str | None = None,
-) -> list[dict]:
-    """The bundled lines for a category, in the directory's order: lines dedicated
-    to the category before lines that cover many, helplines before information,
-    general lines before specialist ones, and lines for everyone (Samaritans) last."""
-
-    def fits(service: dict) -> bool:
-        return eligible(service, gender=gender, lgbt=lgbt, age=age, need=need)
-
-    dedicated = [s for s in load() if category in s.get("categories", []) and fits(s)]
-    dedicated.sort(
-        key=lambda s: (
-            _audience(s) is not None,
-            len(s.get("categories", [])),
-            "helpline" not in s.get("needs", []),
-            s["name"].lower(),
-        )
-    )
-    general = [s for s in load() if not s.get("categories") and fits(s)]
-    return dedicated + general
+def for_category(category: str, person: ranking.Person = ranking.Person(), need: str | None = None) -> list[dict]:
+    """The bundled lines for a category, for this person, in the directory's own order:
+    the same rules (directory/ranking.py), applied to the lines the bundle carries."""
+    offers = [ranking.offer_from_answer(s) for s in load()]
+    ranked = ranking.rank(offers, category, (), person, need) or ranking.never_empty(offers, category)
+    return [item.item for item in ranked]
 
 
 def for_need(need: str) -> list[dict]:

@@ -13,6 +13,8 @@ from actions import national_helplines
 from actions.api_client import directory
 from actions.formatting import services_message
 from actions.i18n import locale_of, t
+from actions.own_language import language_events
+from actions.settings import OUTSIDE_PILOT, PILOT_AREA_IDS
 
 OWN_BEHAVIOUR_NEED = "own_behaviour"
 
@@ -36,10 +38,22 @@ class ActionOwnBehaviour(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         locale = locale_of(tracker)
-        dispatcher.utter_message(response="utter_own_behaviour_intro")
+        switched = language_events(tracker)
+        if switched:
+            dispatcher.utter_message(text=t("chat.own_behaviour.intro", locale))
+        else:
+            dispatcher.utter_message(response="utter_own_behaviour_intro")
         services = await own_behaviour_services(locale)
         if services:
             intro = t("chat.own_behaviour.services", locale)
-            dispatcher.utter_message(json_message=services_message(intro, services, locale))
+            message = services_message(intro, services, locale)
+            # Counted for the commissioners (docs/insights.md): the route, and the pilot area
+            # the conversation knows, no finer.
+            area = tracker.get_slot("area")
+            message["signpost_route"] = {
+                "route": OWN_BEHAVIOUR_NEED,
+                "area": area if area in PILOT_AREA_IDS or area == OUTSIDE_PILOT else "unknown",
+            }
+            dispatcher.utter_message(json_message=message)
         dispatcher.utter_message(text=t("chat.own_behaviour.danger", locale))
-        return []
+        return switched

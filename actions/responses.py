@@ -37,6 +37,8 @@ class FixedResponse(NamedTuple):
 
 
 RATHER_NOT_SAY = Button("chat.button.rather_not_say", "/rather_not_say")
+# "60 or over": Hourglass and other lines for older people (the age question's third band).
+OLDER = Button("chat.button.older", '/inform{"age_group": "60_or_over"}')
 
 CATEGORY_BUTTONS = (
     Button("chat.button.domestic_abuse", "/disclose_domestic_abuse"),
@@ -113,6 +115,7 @@ RESPONSES: dict[str, FixedResponse] = {
         (
             Button("chat.button.under_18_self", "/affirm"),
             Button("chat.button.adult_self", "/deny"),
+            OLDER,
             RATHER_NOT_SAY,
         ),
     ),
@@ -121,6 +124,7 @@ RESPONSES: dict[str, FixedResponse] = {
         (
             Button("chat.button.under_18_other", "/affirm"),
             Button("chat.button.adult_other", "/deny"),
+            OLDER,
             RATHER_NOT_SAY,
         ),
     ),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from directory.ranking import CARDS_SHOWN
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 LOCALES_DIR = REPO_ROOT / "locales"
@@ -22,7 +24,7 @@ SECOND_CATEGORY_MIN_CONFIDENCE = 0.25
 # Services shown per category, in the directory's order (local, then the national
 # line and the specialist lines that apply, then general lines): few enough for a
 # phone screen.
-MAX_SERVICES_PER_CATEGORY = 6
+MAX_SERVICES_PER_CATEGORY = CARDS_SHOWN
 
 
 @dataclass(frozen=True)

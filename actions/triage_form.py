@@ -2,7 +2,8 @@
 
 - about_self: is it happening to them? (skipped when the message named who it is
   about, e.g. "my friend");
-- age_group: under 18? (Childline and children's services);
+- age_group: under 18, 18 to 59, or 60 or over? (Childline and children's services;
+  Hourglass and lines for older people);
 - identity: a man or boy, or LGBT+? (their specialist lines alongside the general
   ones; only for categories that have such lines);
 - location: a postcode or town, resolved by the directory (skipped when the page
@@ -26,12 +27,13 @@ from rasa_sdk.types import DomainDict
 from actions import national_helplines
 from actions.api_client import directory
 from actions.channel_context import context_slot_events
-from actions.i18n import locale_of, t
-from actions.own_language import detected_language, switch_to
+from actions.i18n import DEFAULT_LOCALE, locale_of, supported_locale, t
+from actions.own_language import detected_language, language_events, switch_to
 from actions.places import chosen_candidate, place_query, place_slots
 from actions.responses import RATHER_NOT_SAY, Button, render_buttons, send
 from actions.settings import OUTSIDE_PILOT
 
+FALLBACK_INTENT = "nlu_fallback"
 logger = logging.getLogger(__name__)
 
 FORM_NAME = "triage_form"
@@ -43,7 +45,8 @@ FORM_SLOTS = ["about_self", "age_group", "identity", "location", "recent_assault
 NOT_SAID = "not_said"
 SOMEONE_ELSE = "someone_else"
 ABOUT_SELF_VALUES = {"self", SOMEONE_ELSE, NOT_SAID}
-AGE_GROUP_VALUES = {"under_18", "adult", NOT_SAID}
+OLDER = "60_or_over"
+AGE_GROUP_VALUES = {"under_18", "adult", OLDER, NOT_SAID}
 IDENTITY_VALUES = {"male", "lgbt", "male_lgbt", "neither", NOT_SAID}
 RECENT_ASSAULT_VALUES = {"yes", "no", "unsure", NOT_SAID}
 # Markers kept in the `location` slot when no place was resolved.
@@ -92,10 +95,16 @@ def ask_question(
         _ask_which_place(tracker.get_slot("place_candidates"), chosen, dispatcher)
         return
     if slot == "location" and (tracker.get_slot("location_attempts") or 0) > 0:
-        send(dispatcher, "utter_place_not_found", chosen, from_domain=locale is None)
+        send(dispatcher, "utter_place_not_found", chosen, from_domain=_domain_speaks(chosen, tracker))
         return
     variant = "other" if about_someone_else(tracker) else "self"
-    send(dispatcher, QUESTION_RESPONSES[slot][variant], chosen, from_domain=locale is None)
+    send(dispatcher, QUESTION_RESPONSES[slot][variant], chosen, from_domain=_domain_speaks(chosen, tracker))
+
+
+def _domain_speaks(locale: str, tracker: Tracker) -> bool:
+    """Rasa renders a domain response in the `language` slot as it was before this turn:
+    in another language (one just written in), the words are rendered here."""
+    return locale == (supported_locale(tracker.get_slot("language")) or DEFAULT_LOCALE)
 
 
 def _ask_which_place(candidates: List[dict], locale: str, dispatcher: CollectingDispatcher) -> None:
@@ -119,13 +128,14 @@ class ValidateTriageForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         language = detected_language(tracker)
-        if language:
-            # Not an answer but words in another language: say so in it, and the form
-            # asks its question again in that language.
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if language and intent == FALLBACK_INTENT:
+            # Words in another language that were not understood as an answer: say so in
+            # it, and the form asks its question again in that language.
             dispatcher.utter_message(text=t("chat.other_language.intro", language))
             requested = tracker.get_slot("requested_slot")
             return switch_to(language) + ([SlotSet(requested, None)] if requested else [])
-        context_events = context_slot_events(tracker)
+        context_events = context_slot_events(tracker) + language_events(tracker)
         tracker.add_slots(context_events)
         return context_events + await super().run(dispatcher, tracker, domain)
 
@@ -150,10 +160,14 @@ class ValidateTriageForm(FormValidationAction):
     def validate_age_group(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value in AGE_GROUP_VALUES:
             return {"age_group": value}
+        if isinstance(value, str) and OLDER in value:
+            # The "60 or over" button: /inform{"age_group": "60_or_over"}, read as text.
+            return {"age_group": OLDER}
         age = _age_from_text(value)
         if age is None or age < 1:
             return {"age_group": None}
-        return {"age_group": "under_18" if age < 18 else "adult", "age": age}
+        group = "under_18" if age < 18 else OLDER if age >= 60 else "adult"
+        return {"age_group": group, "age": age}
 
     def validate_identity(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return {"identity": value if value in IDENTITY_VALUES else None}

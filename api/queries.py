@@ -6,11 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from directory.signpost import CATEGORIES, NEEDS
+from directory.signpost import ABOUT, AGE_BANDS, CATEGORIES, NEEDS, TOPICS
 
 MAX_PAGE_SIZE = 100
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Need = Literal[NEEDS]  # type: ignore[valid-type]
+AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
+About = Literal[ABOUT]  # type: ignore[valid-type]
+TOPIC_LIST = r"^(?:" + "|".join(TOPICS) + r")(?:,(?:" + "|".join(TOPICS) + r"))*$"
 AreaId = Literal["leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire", "outside"]
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -51,9 +54,16 @@ class SignpostQuery(Strict):
     area: AreaId | None = None
     need: Need | None = None
     age: int | None = Field(None, ge=0, le=130)
+    age_band: AgeBand | None = Field(None, description="when no exact age is given: under_18, 18_59 or 60_plus")
     gender: Literal["female", "male", "other"] | None = None
     lgbt: bool | None = None
     language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20)
+    about: About | None = Field(None, description="self, or someone_else (an adult asking about a child, say)")
+    topics: str | None = Field(None, max_length=200, pattern=TOPIC_LIST,
+                               description="comma-separated subjects that came up, e.g. image_abuse,exploitation")
+
+    def topic_set(self) -> frozenset[str]:
+        return frozenset(self.topics.split(",")) if self.topics else frozenset()
 
 
 class ResolveQuery(Strict):

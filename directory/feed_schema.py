@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from directory.ranking import Audience
 from directory.seed_schema import CONTROL_CHARACTERS
 
 
@@ -169,7 +170,7 @@ class ServiceExtension(Ours):
     confidence: Literal["S", "H", "M", "U", "C"] | None = None
     scope: Literal["national", "local"] | None = None
     general: bool | None = None
-    audience: Literal["men", "lgbt", "children", "older_people", "own_behaviour"] | None = None
+    audience: Audience | None = None
     referral: Text(2000) | None = None
     hours_note: Text(1000) | None = None
     confidential: bool | None = None

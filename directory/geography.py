@@ -630,12 +630,37 @@ def resolve(query: str) -> Resolution:
     compact = "".join(query.split()).upper()
     if _OUTWARD_CODE.fullmatch(compact):
         return _decide("outward_code", _outward_candidates(compact))
-    if not _PLACE_TEXT.fullmatch(query.strip()):
-        return _not_found("unknown")
-    key = _place_key(query)
-    if not key:
-        return _not_found("unknown")
-    return _decide("place", _place_candidates(_match_places(key)))
+    key = _place_key(query) if _PLACE_TEXT.fullmatch(query.strip()) else ""
+    found = _decide("place", _place_candidates(_match_places(key))) if key else _not_found("unknown")
+    if found.status == "not_found":
+        # "mieszkam w Nuneaton", "میں Leicester میں رہتی ہوں", "Loughborough side": the
+        # place named inside an answer, in whatever language the rest of it is.
+        within = _place_within(query)
+        return _decide("place", _place_candidates(within)) if within else found
+    return found
+
+
+# The longest run of words looked up as one place name ("Ashby de la Zouch").
+_LONGEST_PLACE_WORDS = 5
+
+
+def _place_within(text: str) -> tuple[_Place, ...]:
+    """The places named inside `text`: the longest runs of Latin-letter words that are a
+    place name on their own (place names are typed in Latin letters whatever the language).
+    Two different places named ("Oakham, Derbyshire") are left for the person to settle."""
+    words = re.findall(r"[A-Za-z\u00c0-\u024f'\u2019-]+", text)
+    index = _place_index()
+    taken = [False] * len(words)
+    named: list[tuple[_Place, ...]] = []
+    for size in range(min(_LONGEST_PLACE_WORDS, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(taken[start:start + size]):
+                continue
+            key = _place_key(" ".join(words[start:start + size]))
+            if key and key in index:
+                named.append(index[key])
+                taken[start:start + size] = [True] * size
+    return named[0] if len(set(named)) == 1 else ()
 
 
 def warm_up() -> None:

@@ -99,7 +99,9 @@ def describe(schedules: Sequence[Schedule], note: str | None = None) -> str | No
     if is_24_7(schedules):
         return "24 hours a day, every day"
     parts = []
-    for schedule in schedules:
+    # In the order of the week, however the rows were stored (ids carry no order).
+    in_week_order = sorted(schedules, key=lambda s: min((DAY_CODES.index(d) for d in _days(s) if d in DAY_CODES), default=7))
+    for schedule in in_week_order:
         if not _is_weekly_with_times(schedule):
             continue
         assert schedule.opens_at is not None and schedule.closes_at is not None

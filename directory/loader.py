@@ -74,7 +74,7 @@ def walk_terms(terms: Iterable[SeedTerm], parent: SeedTerm | None = None) -> Ite
 
 
 def term_groups(taxonomy: TaxonomyFile) -> dict[str, str]:
-    """Map every leaf term code to its top-level group: category, need or eligibility."""
+    """Map every leaf term code to its top-level group: category, need, eligibility or topic."""
     groups: dict[str, str] = {}
     for top in taxonomy.terms:
         for term, _parent in walk_terms(top.children):
@@ -226,6 +226,7 @@ def build_service(area: str, seed: SeedService, groups: dict[str, str], service_
     attributes = [("category", code) for code in seed.categories]
     attributes += [("need", code) for code in seed.needs]
     attributes += [("eligibility", code) for code in seed.eligibility]
+    attributes += [("topic", code) for code in seed.topics]
     for link_type, code in attributes:
         if groups.get(code) != link_type:
             raise ValueError(f"{seed.slug}: {code!r} is not a {link_type} term in the taxonomy")

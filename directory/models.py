@@ -5,7 +5,9 @@ Additions to the standard, all on `service` unless noted:
 - `source`, `source_date`, `confidence`: where the facts were seen, when, and how far
   they can be trusted; only services with an `assured_date` are ever shown publicly;
 - `scope` (national / local), `general` (shown for every category), `audience`
-  (men, lgbt, children, older_people, own_behaviour): how /signpost orders answers;
+  (men, lgbt, children, worried_about_child, older_people, own_behaviour): how /signpost
+  orders answers (directory/ranking.py); attributes link a service to taxonomy terms by
+  `link_type` category, need, eligibility or topic;
 - `referral`, `hours_note`, `notes` (commissioners' internal notes, never published);
 - `phone.type` (voice / text / textphone) and `service_area.gss_code`;
 - confidentiality (docs/confidential-locations.md): `service.confidential` (its whereabouts
@@ -298,7 +300,7 @@ class TaxonomyTerm(Base):
 
 
 class Attribute(Base):
-    """Links a service to a taxonomy term; `link_type` is category, need or eligibility."""
+    """Links a service to a taxonomy term; `link_type` is category, need, eligibility or topic."""
 
     __tablename__ = "attribute"
 
@@ -416,6 +418,66 @@ class InsightCount(Base):
         _enum(InsightCategory, "insight_category"), primary_key=True
     )
     outcome: Mapped[InsightOutcome] = mapped_column(_enum(InsightOutcome, "insight_outcome"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InsightDimension(str, enum.Enum):
+    """Who was reached: one answer per conversation is counted under each dimension."""
+
+    age_band = "age_band"
+    identity = "identity"
+    language = "language"
+    about = "about"
+    # Routes counted each time they are shown (worried about their own behaviour).
+    route = "route"
+
+
+class InsightReachValue(str, enum.Enum):
+    under_18 = "under_18"
+    adult = "adult"
+    older = "60_or_over"
+    men = "men"
+    lgbt = "lgbt"
+    men_and_lgbt = "men_and_lgbt"
+    neither = "neither"
+    self = "self"
+    someone_else = "someone_else"
+    en = "en"
+    pl = "pl"
+    ur = "ur"
+    pa = "pa"
+    gu = "gu"
+    so = "so"
+    ar = "ar"
+    own_behaviour = "own_behaviour"
+    not_said = "not_said"
+
+
+# The values each dimension may take (api/insights/counting.py keeps to them).
+REACH_VALUES: dict[InsightDimension, tuple[InsightReachValue, ...]] = {
+    InsightDimension.age_band: (InsightReachValue.under_18, InsightReachValue.adult, InsightReachValue.older,
+                                InsightReachValue.not_said),
+    InsightDimension.identity: (InsightReachValue.men, InsightReachValue.lgbt, InsightReachValue.men_and_lgbt,
+                                InsightReachValue.neither, InsightReachValue.not_said),
+    InsightDimension.language: (InsightReachValue.en, InsightReachValue.pl, InsightReachValue.ur, InsightReachValue.pa,
+                                InsightReachValue.gu, InsightReachValue.so, InsightReachValue.ar),
+    InsightDimension.about: (InsightReachValue.self, InsightReachValue.someone_else, InsightReachValue.not_said),
+    InsightDimension.route: (InsightReachValue.own_behaviour,),
+}
+
+
+class InsightReach(Base):
+    """Who the assistant reached (docs/insights.md): per UTC day and area, how many
+    conversations' first answers were for each age band, identity, language and for
+    themselves or someone else, and how often the own-behaviour route was shown. Counted
+    apart from insight_count, so no combination of these with a kind of abuse is stored."""
+
+    __tablename__ = "insight_reach"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    area: Mapped[InsightArea] = mapped_column(_enum(InsightArea, "insight_area"), primary_key=True)
+    dimension: Mapped[InsightDimension] = mapped_column(_enum(InsightDimension, "insight_dimension"), primary_key=True)
+    value: Mapped[InsightReachValue] = mapped_column(_enum(InsightReachValue, "insight_reach_value"), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from directory.ranking import Audience
+
 # UK numbers (0800 1111 has 8 digits; most have 10 or 11), 116 123, and 5-digit SMS short codes.
 PHONE_PATTERN = re.compile(r"^(?:0\d(?: ?\d){6,9}|116 ?\d{3}|\d{5})$")
 TIME_PATTERN = re.compile(r"^\d{2}:\d{2}$")
@@ -89,7 +91,10 @@ class SeedService(Strict):
     needs: list[str]
     eligibility: list[str] = []
     general: bool = False
-    audience: Literal["men", "lgbt", "children", "older_people", "own_behaviour"] | None = None
+    # Who the service is only for: see directory/ranking.py (AUDIENCES).
+    audience: Audience | None = None
+    # Offered only when one of these subjects comes up (directory/ranking.py, TOPICS).
+    topics: list[str] = []
     minimum_age: int | None = None
     maximum_age: int | None = None
     referral: str | None = None

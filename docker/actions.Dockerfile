@@ -16,6 +16,9 @@ RUN useradd --system --uid 10001 --create-home --home-dir /home/signpost signpos
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY actions actions
+# The directory's ranking rules, one file of plain Python: the bundled national lines are
+# ordered by the same rules as /signpost (directory/ranking.py).
+COPY directory/__init__.py directory/ranking.py directory/
 COPY locales locales
 USER signpost
 EXPOSE 5055

@@ -44,6 +44,9 @@ def normalise(raw: Any) -> list[dict]:
             if isinstance(custom.get("signpost_outcome"), dict):
                 # For the insights count; the chat router takes it out before the browser sees it.
                 message["outcome"] = custom["signpost_outcome"]
+            for mark in ("signpost_reach", "signpost_route"):
+                if isinstance(custom.get(mark), dict):
+                    message[mark] = custom[mark]  # likewise taken out before the browser sees it
             messages.append(message)
     if not messages:
         raise AssistantUnavailable("no messages")

@@ -14,12 +14,22 @@ from collections.abc import Callable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
-from directory.models import InsightArea, InsightCategory, InsightCount, InsightOutcome
+from directory.models import (
+    REACH_VALUES,
+    InsightArea,
+    InsightCategory,
+    InsightCount,
+    InsightDimension,
+    InsightOutcome,
+    InsightReach,
+    InsightReachValue,
+)
 
 from api import metrics
 
 log = logging.getLogger("signpost.insights")
 KEY_COLUMNS = ("day", "area", "category", "outcome")
+REACH_KEY_COLUMNS = ("day", "area", "dimension", "value")
 
 
 def insight_area(value: object) -> InsightArea:
@@ -37,6 +47,15 @@ def insight_category(value: object) -> InsightCategory:
         return InsightCategory.not_recorded
 
 
+def reach_value(dimension: object, value: object) -> tuple[InsightDimension, InsightReachValue] | None:
+    """A known dimension and one of its own values, or nothing at all."""
+    try:
+        known_dimension, known_value = InsightDimension(dimension), InsightReachValue(value)
+    except ValueError:
+        return None
+    return (known_dimension, known_value) if known_value in REACH_VALUES[known_dimension] else None
+
+
 def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
@@ -47,15 +66,19 @@ class InsightCounter:
         self.clock = clock
 
     def increment(self, outcome: InsightOutcome, area: InsightArea, category: InsightCategory) -> bool:
+        return self._add_one(InsightCount, KEY_COLUMNS, area=area, category=category, outcome=outcome)
+
+    def increment_reach(self, area: InsightArea, dimension: InsightDimension, value: InsightReachValue) -> bool:
+        return self._add_one(InsightReach, REACH_KEY_COLUMNS, area=area, dimension=dimension, value=value)
+
+    def _add_one(self, table, key_columns: tuple[str, ...], **values) -> bool:
         try:
             with self.sessions.begin() as session:
                 dialect = session.get_bind().dialect.name
                 insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-                statement = insert(InsightCount).values(
-                    day=self.clock(), area=area, category=category, outcome=outcome, count=1
-                )
+                statement = insert(table).values(day=self.clock(), count=1, **values)
                 session.execute(statement.on_conflict_do_update(
-                    index_elements=list(KEY_COLUMNS), set_={"count": InsightCount.count + 1}
+                    index_elements=list(key_columns), set_={"count": table.count + 1}
                 ))
         except Exception as error:  # noqa: BLE001 - a count must never cost a reply
             metrics.INSIGHT_COUNT_FAILURES.inc()

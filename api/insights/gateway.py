@@ -7,6 +7,9 @@ outcomes are counted (the definitions are in docs/insights.md).
 - Danger guidance is recognised by its kind ("danger"), never by its words.
 - Quick exit and "left before an answer" come from the ending, or from the sweep that
   finds conversations which expired unanswered.
+- Who was reached: the answer also carries {"signpost_reach": {"area", "age_band",
+  "identity", "language", "about"}}, counted once per conversation (its first answer), and
+  the own-behaviour route {"signpost_route": {"route", "area"}}, counted each time it is shown.
 Everything except taking the marks runs after the response has been sent.
 """
 from __future__ import annotations
@@ -19,15 +22,19 @@ from dataclasses import dataclass
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from directory.models import InsightArea, InsightCategory, InsightOutcome
+from directory.models import InsightArea, InsightCategory, InsightDimension, InsightOutcome, InsightReachValue
 
 from api import metrics
-from api.insights.counting import InsightCounter, insight_area, insight_category
+from api.insights.counting import InsightCounter, insight_area, insight_category, reach_value
 from api.insights.tracker import MemoryOutcomeTracker, OutcomeTracker, RedisOutcomeTracker
 
 log = logging.getLogger("signpost.insights")
 ANSWER_OUTCOMES = {InsightOutcome.signposted_locally, InsightOutcome.national_only, InsightOutcome.no_local_service}
 OUTCOME_KEY = "outcome"
+REACH_KEY = "signpost_reach"
+ROUTE_KEY = "signpost_route"
+REACH_DIMENSIONS = (InsightDimension.age_band, InsightDimension.identity, InsightDimension.language,
+                    InsightDimension.about)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,38 @@ def take_outcomes(messages: list[dict]) -> list[Outcome]:
     return [outcome for message in messages if (outcome := _valid_mark(message.pop(OUTCOME_KEY, None)))]
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Who an answer was for: counted once per conversation, at its first answer."""
+
+    area: InsightArea
+    values: tuple[tuple[InsightDimension, InsightReachValue], ...]
+
+
+def _valid_reach(mark: object) -> Reach | None:
+    if not isinstance(mark, dict):
+        return None
+    values = tuple(found for dimension in REACH_DIMENSIONS
+                   if (found := reach_value(dimension.value, mark.get(dimension.value))) is not None)
+    return Reach(insight_area(mark.get("area")), values) if values else None
+
+
+def take_reach(messages: list[dict]) -> Reach | None:
+    """The first valid reach mark; every mark is removed from the messages in place."""
+    found = [reach for message in messages if (reach := _valid_reach(message.pop(REACH_KEY, None)))]
+    return found[0] if found else None
+
+
+def take_routes(messages: list[dict]) -> list[Reach]:
+    """The routes shown (worried about their own behaviour), removed from the messages."""
+    routes = []
+    for message in messages:
+        mark = message.pop(ROUTE_KEY, None)
+        if isinstance(mark, dict) and (found := reach_value(InsightDimension.route.value, mark.get("route"))):
+            routes.append(Reach(insight_area(mark.get("area")), (found,)))
+    return routes
+
+
 def shows_danger_guidance(messages: Iterable[dict]) -> bool:
     return any(message.get("kind") == "danger" for message in messages)
 
@@ -79,7 +118,7 @@ class GatewayInsights:
         self._safely(self.tracker.start, conversation, insight_area(area).value)
 
     def replied(self, conversation: str, area: str | None, outcomes: list[Outcome], danger: bool,
-                degraded: bool) -> None:
+                degraded: bool, reach: Reach | None = None, routes: tuple[Reach, ...] = ()) -> None:
         """After a reply to something the person sent."""
         metrics.CHAT_REPLIES.labels(str(degraded).lower()).inc()
         self._safely(self.tracker.engaged, conversation)
@@ -89,10 +128,17 @@ class GatewayInsights:
             outcomes = [Outcome(InsightOutcome.national_only, where, InsightCategory.not_recorded)]
         elif danger and self._safely(self.tracker.first_danger, conversation):
             self.counter.increment(InsightOutcome.danger_guidance_shown, where, InsightCategory.not_recorded)
-        if outcomes:
-            self._safely(self.tracker.answered, conversation)
+        first_answer = False
+        if outcomes or routes:
+            first_answer = bool(self._safely(self.tracker.answered, conversation))
         for outcome in outcomes:
             self.counter.increment(outcome.outcome, outcome.area, outcome.category)
+        if first_answer and reach is not None and not degraded:
+            for dimension, value in reach.values:
+                self.counter.increment_reach(reach.area, dimension, value)
+        for route in routes:
+            for dimension, value in route.values:
+                self.counter.increment_reach(route.area, dimension, value)
 
     def ended(self, conversation: str, quick_exit: bool) -> None:
         ended = self._safely(self.tracker.end, conversation, quick_exit)
@@ -138,9 +184,11 @@ def after_start(request, conversation: str, area: str | None) -> BackgroundTask:
 def after_reply(request, conversation: str, area: str | None, messages: list[dict], degraded: bool) -> BackgroundTask:
     """Takes the answers' marks out of `messages` now; counts after the response is sent."""
     outcomes = take_outcomes(messages)
+    reach, routes = take_reach(messages), tuple(take_routes(messages))
     precaution = degraded or any(outcome.from_bundle for outcome in outcomes)
     danger = not precaution and shows_danger_guidance(messages)
-    return BackgroundTask(request.app.state.insights.replied, conversation, area, outcomes, danger, degraded)
+    return BackgroundTask(request.app.state.insights.replied, conversation, area, outcomes, danger, degraded,
+                          reach, routes)
 
 
 def after_end(request, conversation: str, quick_exit: bool) -> BackgroundTask:

@@ -16,12 +16,21 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from directory.models import InsightArea, InsightCategory, InsightCount, InsightOutcome
+from directory.models import (
+    REACH_VALUES,
+    InsightArea,
+    InsightCategory,
+    InsightCount,
+    InsightDimension,
+    InsightOutcome,
+    InsightReach,
+    InsightReachValue,
+)
 
 THRESHOLD = 5
 ROUNDING_BASE = 5
@@ -117,6 +126,40 @@ def cells(session: Session, chosen: Selection) -> list[Cell]:
     ]
 
 
+@dataclass(frozen=True)
+class ReachCell:
+    """A cell of the second fixed table: who was reached, per week, area, dimension, value."""
+
+    week: dt.date
+    area: InsightArea
+    dimension: InsightDimension
+    reached: InsightReachValue
+    value: int | None  # published: None means fewer than 5
+
+    def as_json(self) -> dict:
+        return {"week_starting": self.week.isoformat(), "area": self.area.value, "dimension": self.dimension.value,
+                "value": self.reached.value, "count": self.value, "shown": shown(self.value)}
+
+
+def reach_cells(session: Session, chosen: Selection) -> list[ReachCell]:
+    """Who was reached, as a fixed table published with the same suppression and rounding:
+    every (week, area, dimension, value) listed whether or not anything happened."""
+    raw: dict[tuple, int] = {}
+    for week in chosen.weeks:
+        rows = session.execute(
+            select(InsightReach.area, InsightReach.dimension, InsightReach.value, func.sum(InsightReach.count))
+            .where(InsightReach.day >= week, InsightReach.day <= week + dt.timedelta(days=6))
+            .group_by(InsightReach.area, InsightReach.dimension, InsightReach.value)
+        )
+        for area, dimension, value, count in rows:
+            raw[(week, area, dimension, value)] = int(count or 0)
+    return [
+        ReachCell(week, area, dimension, value, published(raw.get((week, area, dimension, value), 0)))
+        for week in chosen.weeks for area in chosen.areas
+        for dimension, values in REACH_VALUES.items() for value in values
+    ]
+
+
 def total(values) -> int:
     """A sum of published cells; suppressed cells add nothing."""
     return sum(value for value in values if value is not None)
@@ -126,6 +169,15 @@ def total(values) -> int:
 class Summary:
     selection: Selection
     cells: list[Cell]
+    reach: list[ReachCell] = field(default_factory=list)
+
+    def reached(self) -> list[tuple[InsightDimension, list[tuple[InsightReachValue, int]]]]:
+        """Who was reached over the chosen weeks and area: sums of published cells."""
+        sums: dict[tuple, int] = defaultdict(int)
+        for cell in self.reach:
+            sums[(cell.dimension, cell.reached)] += cell.value or 0
+        return [(dimension, [(value, sums[(dimension, value)]) for value in values])
+                for dimension, values in REACH_VALUES.items()]
 
     def weekly(self, outcome: InsightOutcome) -> list[tuple[dt.date, int]]:
         by_week: dict[dt.date, int] = defaultdict(int)
@@ -156,7 +208,7 @@ class Summary:
 
 
 def summarise(session: Session, chosen: Selection) -> Summary:
-    return Summary(chosen, cells(session, chosen))
+    return Summary(chosen, cells(session, chosen), reach_cells(session, chosen))
 
 
 CSV_COLUMNS = ("week_starting", "area", "category", "outcome", "count")
@@ -182,4 +234,5 @@ def as_json(summary: Summary) -> dict:
         "last_week": chosen.last_week.isoformat(),
         "area": chosen.area.value if chosen.area else None,
         "cells": [cell.as_json() for cell in summary.cells],
+        "reach_cells": [cell.as_json() for cell in summary.reach],
     }

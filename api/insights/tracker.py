@@ -30,7 +30,7 @@ class Ended:
 class OutcomeTracker(Protocol):
     def start(self, conversation: str, area: str) -> None: ...
     def engaged(self, conversation: str) -> None: ...
-    def answered(self, conversation: str) -> None: ...
+    def answered(self, conversation: str) -> bool: ...
     def first_danger(self, conversation: str) -> bool: ...
     def end(self, conversation: str, quick_exit: bool = False) -> Ended | None: ...
     def claim_expired(self, now: float | None = None) -> list[str]: ...
@@ -73,11 +73,15 @@ class MemoryOutcomeTracker:
             state.deadline = self._clock() + self.ttl_seconds
             state.pending = not state.answered
 
-    def answered(self, conversation: str) -> None:
+    def answered(self, conversation: str) -> bool:
+        """True the first time this conversation is answered."""
         with self._lock:
             state = self._live(conversation)
-            if state is not None:
-                state.answered, state.pending = True, False
+            if state is None:
+                return False
+            first = not state.answered
+            state.answered, state.pending = True, False
+            return first
 
     def first_danger(self, conversation: str) -> bool:
         with self._lock:
@@ -125,9 +129,9 @@ return 1
 _ANSWERED = """
 local area = redis.call('HGET', KEYS[1], 'area')
 if not area then return 0 end
-redis.call('HSET', KEYS[1], 'answered', '1')
+local first = redis.call('HSETNX', KEYS[1], 'answered', '1')
 redis.call('ZREM', KEYS[2], area .. '|' .. ARGV[1])
-return 1
+return first
 """
 _FIRST_DANGER = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -174,8 +178,9 @@ class RedisOutcomeTracker:
         self._engaged(keys=[self._state_key(conversation), self.pending_key],
                       args=[deadline, self.ttl_seconds, conversation])
 
-    def answered(self, conversation: str) -> None:
-        self._answered(keys=[self._state_key(conversation), self.pending_key], args=[conversation])
+    def answered(self, conversation: str) -> bool:
+        """True for exactly one caller: the first answer of this conversation."""
+        return bool(self._answered(keys=[self._state_key(conversation), self.pending_key], args=[conversation]))
 
     def first_danger(self, conversation: str) -> bool:
         return bool(self._first_danger(keys=[self._state_key(conversation)]))

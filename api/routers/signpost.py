@@ -18,7 +18,8 @@ router = APIRouter(tags=["Signposting"])
             responses=responses(404))
 def signpost_answer(query: Annotated[SignpostQuery, Query()], session: SessionDep, request: Request) -> dict:
     place = place_for(query.postcode, query.area)
-    person = Person(age=query.age, gender=query.gender, lgbt=query.lgbt, language=query.language)
+    person = Person(age=query.age, age_band=query.age_band, gender=query.gender, lgbt=query.lgbt,
+                    language=query.language, about=query.about, topics=query.topic_set())
     now = dt.datetime.now(dt.UTC)
     published = request.app.state.published.get(session)
     ranked = signpost(published, query.category, place, person, query.need)

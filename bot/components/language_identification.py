@@ -1,15 +1,17 @@
 """LanguageIdentification: free text in a language the model was not trained on.
 
-The intent model is trained on English only. Text in another language does not fail
-cleanly: Urdu, Punjabi, Gujarati and Arabic text came out as `inform` (which the triage
-form would take as a place), and Somali for "my husband hits me" as
-`seek_help_own_behaviour` with 0.82. So, last in the NLU pipeline (bot/config.yml), this
-component asks Lingua (lingua-language-detector, restricted to English and the languages
-Signpost offers) which language the message is in. When it is confidently one of the
-offered languages other than English, the message becomes `nlu_fallback`, marked with
-`language_detected`; the fallback action (actions/fallback.py) then answers in that
-language with buttons and the national helplines. A message the model reads as danger now
-keeps that intent: emergency guidance comes first in any language.
+The intent model learns the triage in every offered language (bot/data/nlu/languages/),
+but not every intent: asked about an IDVA in Somali, it would still guess. So, last in the
+NLU pipeline (bot/config.yml), this component asks Lingua (lingua-language-detector,
+restricted to English and the languages Signpost offers) which language the message is in.
+When it is confidently one of the offered languages other than English, the message is
+marked with `language_detected`, and the actions answer in that language for the rest of
+the conversation (actions/own_language.py). An intent the model is trained on in every
+language is kept (danger now first of all: emergency guidance comes first in any language);
+any other becomes `nlu_fallback`, and the fallback action (actions/fallback.py) says in that
+language what the assistant can do, with buttons and the national helplines. Before the
+triage was trained in every language (issue 14), every such message became the fallback:
+Urdu text had come out as `inform`, which the form would take as a place.
 
 Short text is left alone: a place name ("Leicester", "LE1 6ZG") or "ok" says nothing
 reliable about a language. Text in a script only these languages use (Arabic, Gurmukhi,
@@ -29,12 +31,32 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 LANGUAGE_DETECTED = "language_detected"
 # Intents a message keeps in any language: the safety route answers them in that language.
 SAFETY_INTENTS = {"immediate_danger", "suicidal_feelings", "injury", "distress"}
+# Intents the model is also trained on in every offered language (bot/data/nlu/languages/;
+# tests/bot/test_languages.py holds the two equal). The triage is answered in the language
+# it was asked in; any other intent guessed for such text becomes the fallback.
+UNDERSTOOD_IN_EVERY_LANGUAGE = SAFETY_INTENTS | {
+    "disclose_domestic_abuse", "disclose_sexual_violence", "disclose_forced_marriage",
+    "disclose_honour_based_abuse", "disclose_stalking", "disclose_fgm", "seek_help_own_behaviour",
+    "ask_supporting_someone", "ask_what_happens_when_i_call", "greet", "end_chat", "affirm", "deny",
+    "thank", "goodbye", "inform", "out_of_scope", "rather_not_say",
+}
 
 # Signpost's locales (locales/languages.yml) as Lingua names them.
 LINGUA_LANGUAGES = {
@@ -90,7 +112,8 @@ def identify(text: Any) -> Optional[Text]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class LanguageIdentification(GraphComponent, IntentClassifier):
-    """Turns confidently non-English text into `nlu_fallback`, marked with its language."""
+    """Marks confidently non-English text with its language; an intent the model is not
+    trained on in every language becomes `nlu_fallback`."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -113,7 +136,14 @@ class LanguageIdentification(GraphComponent, IntentClassifier):
             if language is None:
                 continue
             message.set(LANGUAGE_DETECTED, language, add_to_output=True)
-            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in SAFETY_INTENTS:
+            # Also as an entity, which the `language` and `own_language` slots are mapped
+            # from (bot/domain/session.yml): set before the turn's first response.
+            entities = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_DETECTED]
+            entities.append({ENTITY_ATTRIBUTE_TYPE: LANGUAGE_DETECTED, ENTITY_ATTRIBUTE_VALUE: language,
+                             ENTITY_ATTRIBUTE_START: 0, ENTITY_ATTRIBUTE_END: len(message.get(TEXT)),
+                             EXTRACTOR: self.__class__.__name__})
+            message.set(ENTITIES, entities, add_to_output=True)
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in UNDERSTOOD_IN_EVERY_LANGUAGE:
                 message.set(INTENT, {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
                             add_to_output=True)
         return messages

@@ -551,6 +551,29 @@ def test_qualifier_that_contradicts_the_place_is_not_found() -> None:
     assert resolve("Oakham, Derbyshire").status == "not_found"
 
 
+@pytest.mark.parametrize(
+    "text, area_id, label",
+    [
+        ("mieszkam w Nuneaton", "warwickshire", "Nuneaton"),
+        ("میں Leicester میں رہتی ہوں", "leicester-leicestershire-rutland", "Leicester"),
+        ("waxaan ku noolahay Derby", "derby-derbyshire", "Derby"),
+        ("main chesterfield mein rehti hoon", "derby-derbyshire", "Chesterfield"),
+        ("mam 34 lata i mieszkam koło Leamington Spa", "warwickshire", "Royal Leamington Spa"),
+        ("Loughborough side", "leicester-leicestershire-rutland", "Loughborough"),
+    ],
+)
+def test_a_place_named_inside_an_answer_in_any_language(text: str, area_id: str, label: str) -> None:
+    result = resolve(text)
+    assert (result.status, result.area.id) == ("resolved", area_id)
+    assert [c.label for c in result.candidates] == [label]
+
+
+@pytest.mark.parametrize("text", ["Leicester, near Loughborough", "tak, to ja", "ghar wale meri shaadi karwana chahte hain",
+                                  "i live in the street"])
+def test_an_answer_naming_no_place_or_two_is_not_found(text: str) -> None:
+    assert resolve(text).status == "not_found"
+
+
 def test_unknown_place_is_not_found() -> None:
     for text in ["Narnia", "Middle Earth", "xyzzy"]:
         result = resolve(text)

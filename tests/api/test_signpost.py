@@ -49,11 +49,19 @@ def test_never_empty_and_every_number_sourced(read_client, category, place):
 
 
 def test_outside_the_pilot_gets_national_services_only(read_client):
+    document = read_client.get("/signpost", params={"postcode": "M1 1AE", "category": "domestic_abuse"}).json()
+    assert document["area_status"] == "outside_pilot"
+    assert document["local_authority"]["name"] == "Manchester"
+    assert {s["scope"] for s in document["services"]} == {"national"}
+    assert names(document)[0] == "National Domestic Abuse Helpline"
+
+
+def test_coventry_outside_the_pilot_gets_the_boundary_services_the_reference_names(read_client):
     document = read_client.get("/signpost", params={"postcode": "CV1 1GF", "category": "domestic_abuse"}).json()
     assert document["area_status"] == "outside_pilot"
     assert document["local_authority"]["code"] == "E08000026"
-    assert {s["scope"] for s in document["services"]} == {"national"}
-    assert names(document)[0] == "National Domestic Abuse Helpline"
+    assert names(document)[0] == 'Coventry Haven "Safe to Talk"'
+    assert "Refuge - Warwickshire Domestic Violence and Abuse Service" not in names(document)
 
 
 def test_coventry_still_gets_the_blue_sky_centre_it_shares_with_warwickshire(read_client):
@@ -69,16 +77,16 @@ def test_leicester_city_does_not_get_the_county_only_service(read_client):
     assert "Freeva (Free From Violence and Abuse)" in city and "Freeva (Free From Violence and Abuse)" in county
 
 
-def test_specialist_lines_come_alongside_not_instead(read_client):
+def test_specialist_lines_come_first_for_the_person_and_the_rest_stay(read_client):
     base = {"area": "warwickshire", "category": "domestic_abuse"}
     default = names(read_client.get("/signpost", params=base).json())
     assert "Men's Advice Line" not in default and "Galop" not in default
     men = names(read_client.get("/signpost", params={**base, "gender": "male"}).json())
-    assert "Men's Advice Line" in men and "Mankind Initiative" in men
-    assert men.index("National Domestic Abuse Helpline") < men.index("Men's Advice Line")
-    assert "Refuge - Warwickshire Domestic Violence and Abuse Service" in men
+    assert men[:2] == ["Men's Advice Line", "Mankind Initiative"]
+    assert "Refuge - Warwickshire Domestic Violence and Abuse Service" in men[:6]
+    assert "National Domestic Abuse Helpline" in men[:6]
     lgbt = names(read_client.get("/signpost", params={**base, "lgbt": "true"}).json())
-    assert "Galop" in lgbt and "National Domestic Abuse Helpline" in lgbt
+    assert lgbt[0] == "Galop" and "National Domestic Abuse Helpline" in lgbt[:6]
 
 
 def test_under_18_gets_childline_and_not_adult_only_services(read_client):
@@ -99,8 +107,10 @@ def test_women_only_services_are_not_offered_to_men(read_client):
 def test_requested_need_comes_first(read_client):
     document = read_client.get("/signpost", params={"area": "warwickshire", "category": "domestic_abuse", "need": "counselling"}).json()
     local = [s for s in document["services"] if s["group"] == "local"]
-    assert all("counselling" in s["needs"] for s in local[:3])
-    assert "counselling" not in local[-1]["needs"]
+    assert all("counselling" in s["needs"] for s in local[:2])
+    assert "counselling" not in local[2]["needs"]
+    # a service only professionals can refer to comes after the ones a person can call
+    assert "professional_referral_only" in local[-1]["eligibility"]["attributes"]
 
 
 def test_worried_about_own_behaviour_gets_the_respect_phoneline(read_client):

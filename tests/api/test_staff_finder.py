@@ -22,7 +22,7 @@ def test_a_postcode_is_swapped_for_its_council_code(pages):
 
 def test_results_render_with_tappable_numbers_and_provenance(pages):
     html = pages.get("/staff", params={"la": "E07000219", "category": "sexual_violence"}).text
-    assert "9 services for Sexual violence in Nuneaton and Bedworth" in html
+    assert "10 services for Sexual violence in Nuneaton and Bedworth" in html
     assert 'href="tel:01788551151"' in html and 'href="sms:07860027573"' in html
     assert "Last checked 23 November 2026" in html
     assert html.index("RoSA") < html.index("Rape Crisis 24/7")
@@ -80,3 +80,29 @@ def test_pages_have_a_strict_content_security_policy(pages):
     assert "script-src 'self'" in headers["content-security-policy"]
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def _section(html: str, heading: str) -> str:
+    start = html.index(heading)
+    following = html.find('class="group-heading"', start)
+    return html[start:following if following != -1 else len(html)]
+
+
+def test_the_finder_ranks_as_the_assistant_does_and_keeps_referral_routes_beside(pages):
+    # a man in Charnwood: the lines for men first, as the assistant shows them
+    html = pages.get("/staff", params={"la": "E07000130", "category": "domestic_abuse", "gender": "male"}).text
+    first = _section(html, "Best fit for this person")
+    assert first.index("Men&#39;s Advice Line") < first.index("Mankind Initiative") < first.index("Living Without Abuse")
+    assert first.count('class="service"') == 6
+    # Warwickshire: the counselling only Refuge can refer to sits with the referral routes
+    html = pages.get("/staff", params={"la": "E07000219", "category": "domestic_abuse"}).text
+    referral = _section(html, "Professional referral routes")
+    assert "Listening Ear - DiAmond Counselling and Therapy Service" in referral
+    assert "Ask your Refuge worker" in referral
+    assert "DiAmond" not in _section(html, "Best fit for this person")
+    # a child: Childline first, never an adult-only SARC
+    html = pages.get("/staff", params={"area": "leicester-leicestershire-rutland", "category": "sexual_violence",
+                                       "need": "sarc", "age": "14"}).text
+    first = _section(html, "Best fit for this person")
+    assert first.index("Childline") < first.index("NSPCC Helpline")
+    assert "Juniper Lodge" not in html

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.disclosure_cues import categories_named_in
+from actions.disclosure_cues import categories_named_in, needs_named_in, topics_named_in
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,44 @@ def test_kinds_of_abuse_named_in_words(text, categories):
 )
 def test_danger_alone_names_no_kind_of_abuse(text):
     assert categories_named_in(text) == []
+
+
+@pytest.mark.parametrize(
+    "text,topics",
+    [
+        ("my ex keeps sharing my nudes online", ["image_abuse"]),
+        ("he posted naked pictures of me", ["image_abuse"]),
+        ("my boyfriend pressured me into sex and shared pictures of me", ["image_abuse"]),
+        ("he's threatening to send my photos to my family", ["image_abuse"]),
+        ("they took my passport and make me work for nothing", ["exploitation"]),
+        ("I think I've been trafficked", ["exploitation"]),
+        ("can I report it anonymously?", ["anonymous_reporting"]),
+        ("I want to tell the police without giving my name", ["anonymous_reporting"]),
+        ("he controls all my money and takes my wages", ["economic_abuse"]),
+        ("he put a tracker on my car and reads my messages", ["tech_abuse"]),
+        ("he hits me", []),
+        ("my husband raped me", []),
+        ("I took a picture of the bruise", []),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_subjects_named_in_words(text, topics):
+    assert topics_named_in(text) == topics
+
+
+@pytest.mark.parametrize(
+    "text,needs",
+    [
+        ("I have nowhere to go tonight", ["safe_accommodation"]),
+        ("he kicked me out and I've got the kids", ["safe_accommodation"]),
+        ("can I get into a refuge?", ["safe_accommodation"]),
+        ("I can't go back home, he'll kill me", ["safe_accommodation"]),
+        ("I need to leave tonight", ["safe_accommodation"]),
+        ("he hits me", []),
+        ("I'm going home now", []),
+        (None, []),
+    ],
+)
+def test_needs_named_in_words(text, needs):
+    assert needs_named_in(text) == needs

@@ -122,6 +122,8 @@ def test_no_domain_response_has_a_brace_rasa_would_read_as_a_slot():
     assert "{" not in yaml.safe_dump(domain["responses"])
     kept_out = {name for name, response in RESPONSES.items() if not response.in_domain}
     assert kept_out == {
+        "utter_ask_age_group_self",
+        "utter_ask_age_group_other",
         "utter_ask_identity_self",
         "utter_ask_identity_other",
         "utter_ask_recent_assault",

@@ -74,3 +74,50 @@ async def test_with_the_directory_down_the_bundled_lines_are_national_only(dispa
     assert marks(dispatcher) == [
         {"category": "fgm", "area": "derby-derbyshire", "outcome": "national_only", "from_bundle": True}
     ]
+
+
+def reach_marks(dispatcher) -> list[dict]:
+    return [
+        (m.get("custom") or {})["signpost_reach"]
+        for m in dispatcher.messages
+        if "signpost_reach" in (m.get("custom") or {})
+    ]
+
+
+@pytest.mark.asyncio
+async def test_who_the_answer_was_for_goes_once_with_the_first_answer(dispatcher, domain, directory_api):
+    await answer(
+        dispatcher, domain, directory_api,
+        {"categories": ["stalking", "domestic_abuse"], "area": "warwickshire", "age_group": "adult",
+         "age": 64.0, "identity": "male_lgbt", "about_self": "someone_else", "language": "ur"},
+        {"stalking": [NATIONAL_DA], "domestic_abuse": [REFUGE, NATIONAL_DA]}, area=WARWICKSHIRE,
+    )
+    assert reach_marks(dispatcher) == [{"area": "warwickshire", "age_band": "60_or_over",
+                                        "identity": "men_and_lgbt", "language": "ur", "about": "someone_else"}]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("slots,age_band,identity,about", [
+    ({"age_group": "under_18", "identity": "neither", "about_self": "self"}, "under_18", "neither", "self"),
+    ({"age_group": "adult", "identity": "lgbt"}, "adult", "lgbt", "not_said"),
+    ({"age_group": "not_said", "identity": "not_said", "about_self": "not_said"}, "not_said", "not_said", "not_said"),
+    ({}, "not_said", "not_said", "not_said"),
+])
+async def test_the_reach_mark_has_bands_never_ages(dispatcher, domain, directory_api, slots, age_band, identity,
+                                                   about):
+    await answer(dispatcher, domain, directory_api, {"categories": ["stalking"], **slots},
+                 {"stalking": [NATIONAL_DA]}, area_status="not_given")
+    [mark] = reach_marks(dispatcher)
+    assert mark == {"area": "unknown", "age_band": age_band, "identity": identity, "language": "en",
+                    "about": about}
+
+
+@pytest.mark.asyncio
+async def test_the_own_behaviour_route_is_marked(dispatcher, domain, directory_api):
+    from actions.own_behaviour import ActionOwnBehaviour
+
+    directory_api(down)
+    await ActionOwnBehaviour().run(dispatcher, make_tracker(slots={"area": "derby-derbyshire"}), domain)
+    routes = [(m.get("custom") or {}).get("signpost_route") for m in dispatcher.messages
+              if "signpost_route" in (m.get("custom") or {})]
+    assert routes == [{"route": "own_behaviour", "area": "derby-derbyshire"}]

@@ -24,7 +24,7 @@ from actions.i18n import available_locales, locale_of, t
 from actions.responses import RESPONSES
 from actions.signpost import ActionSignpost
 from actions.triage_form import QUESTION_RESPONSES, ValidateTriageForm, ask_question
-from components.language_identification import LanguageIdentification, identify
+from components.language_identification import UNDERSTOOD_IN_EVERY_LANGUAGE, LanguageIdentification, identify
 from tests.bot.conftest import BOT_DIR, REPO_ROOT
 from tests.bot.helpers import json_response, make_tracker, responses, service, service_lists, signpost_answer, texts
 
@@ -88,16 +88,39 @@ def _parsed(text: str, intent: str) -> Message:
     return message
 
 
-def test_the_pipeline_turns_other_languages_into_the_fallback_marked_with_the_language():
+def test_the_pipeline_marks_other_languages_and_keeps_the_triage_the_model_reads_in_them():
     component = LanguageIdentification()
-    urdu, somali, english = (_parsed(SAID["ur"], "inform"), _parsed(SAID["so"], "seek_help_own_behaviour"),
-                             _parsed("my husband hits me", "disclose_domestic_abuse"))
-    component.process([urdu, somali, english])
-    assert urdu.get("intent")["name"] == somali.get("intent")["name"] == "nlu_fallback"
+    urdu, somali, arabic, english = (
+        _parsed(SAID["ur"], "disclose_domestic_abuse"), _parsed(SAID["so"], "seek_help_own_behaviour"),
+        _parsed(SAID["ar"], "ask_what_is_idva"), _parsed("my husband hits me", "disclose_domestic_abuse"))
+    component.process([urdu, somali, arabic, english])
+    assert urdu.get("intent")["name"] == "disclose_domestic_abuse"
+    assert somali.get("intent")["name"] == "seek_help_own_behaviour"
+    # Not trained in Arabic: a guess, so the fallback answers in Arabic instead.
+    assert arabic.get("intent")["name"] == "nlu_fallback"
     assert (urdu.get("language_detected"), somali.get("language_detected")) == ("ur", "so")
     assert english.get("intent")["name"] == "disclose_domestic_abuse"
     assert english.get("language_detected") is None
     assert "language_detected" in urdu.as_dict(only_output_properties=True)
+    # As an entity too, so the language slots change before the turn's first response.
+    assert [(e["entity"], e["value"]) for e in urdu.get("entities")] == [("language_detected", "ur")]
+    assert not english.get("entities")
+
+
+def test_the_language_slots_are_filled_from_the_detected_language_before_anything_is_said():
+    domain = Domain.load(str(BOT_DIR / "domain"))
+    for slot in ("language", "own_language"):
+        mappings = domain.slots[[s.name for s in domain.slots].index(slot)].mappings
+        assert {"type": "from_entity", "entity": "language_detected"} in mappings
+
+
+def _intents_in(path) -> set:
+    return {block["intent"] for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]}
+
+
+@pytest.mark.parametrize("path", sorted((BOT_DIR / "data" / "nlu" / "languages").glob("*.yml")), ids=lambda p: p.stem)
+def test_the_intents_kept_in_other_languages_are_those_trained_in_every_language(path):
+    assert _intents_in(path) == UNDERSTOOD_IN_EVERY_LANGUAGE
 
 
 def test_danger_now_is_never_turned_into_the_fallback():
@@ -156,7 +179,8 @@ async def test_during_the_triage_the_question_is_asked_again_in_the_persons_lang
     assert responses(dispatcher) == [None, None]
     assert texts(dispatcher) == [t("chat.other_language.intro", "gu"), t("chat.ask.age_group_self", "gu")]
     assert [b["title"] for b in dispatcher.messages[1]["buttons"]] == [
-        t("chat.button.under_18_self", "gu"), t("chat.button.adult_self", "gu"), t("chat.button.rather_not_say", "gu")]
+        t("chat.button.under_18_self", "gu"), t("chat.button.adult_self", "gu"), t("chat.button.older", "gu"),
+        t("chat.button.rather_not_say", "gu")]
     assert SlotSet("own_language", "gu") in events
 
 
@@ -170,6 +194,33 @@ async def test_words_in_another_language_are_not_taken_for_a_place(dispatcher, d
     assert texts(dispatcher) == [t("chat.other_language.intro", "ur")]
     assert events == [SlotSet("language", "ur"), SlotSet("own_language", "ur"), SlotSet("location", None)]
     assert api.requests == []
+
+
+@pytest.mark.asyncio
+async def test_a_disclosure_in_another_language_is_answered_in_it_and_the_conversation_keeps_it(dispatcher, domain):
+    tracker = _with_detection(make_tracker(intent="disclose_domestic_abuse", text=SAID["pl"]), "pl")
+    events = await ActionRegisterDisclosure().run(dispatcher, tracker, domain)
+    assert SlotSet("language", "pl") in events and SlotSet("own_language", "pl") in events
+    assert t("chat.acknowledge.self", "pl") in texts(dispatcher)
+
+
+@pytest.mark.asyncio
+async def test_an_answer_in_another_language_fills_the_slot_and_the_next_question_is_in_it(dispatcher, domain):
+    tracker = _with_detection(make_tracker(
+        slots={"requested_slot": "about_self", "about_self": "self", "categories": ["domestic_abuse"]},
+        intent="affirm", text="tak, to ja", active_loop="triage_form"), "pl")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    assert texts(dispatcher) == []  # no "I can only read..." for an answer that was understood
+    assert SlotSet("own_language", "pl") in events and SlotSet("requested_slot", "age_group") in events
+    # The next question, asked in the same turn, is rendered in Polish here, not by the domain.
+    tracker.slots.update({"language": "en", "own_language": None})
+    ask_question("age_group", tracker, dispatcher)
+    assert texts(dispatcher) == [t("chat.ask.age_group_self", "pl")]
+
+
+def test_english_after_another_language_is_still_answered_in_that_language():
+    tracker = make_tracker(intent="affirm", text="yes", slots={"language": "so", "own_language": "so"})
+    assert locale_of(tracker) == "so"
 
 
 def test_the_persons_own_language_outranks_the_pages_default():

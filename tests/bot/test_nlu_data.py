@@ -258,3 +258,22 @@ def test_rasa_reads_the_training_and_heldout_files() -> None:
     assert {e["entity"] for m in data.entity_examples for e in m.get("entities", [])} >= {"subject"}
     held = rasa_loading.load_data(str(HELDOUT))
     assert len(held.intent_examples) == len(read_examples(HELDOUT))
+
+
+LANGUAGE_HELDOUT = REPO / "bot" / "eval" / "heldout_languages"
+
+
+def test_each_language_has_a_held_out_triage_set_saying_whether_it_is_reviewed() -> None:
+    files = sorted(LANGUAGE_HELDOUT.glob("*.yml"))
+    assert {f.stem for f in files} == {"pl", "ur", "pa", "gu", "so", "ar", "ur_latn", "pa_latn"}
+    for path in files:
+        assert re.search(r"^# reviewed: (true|false)$", path.read_text(encoding="utf-8"), re.M), path.name
+        assert len(read_examples(path)) >= 80, path.name
+
+
+def test_no_language_held_out_message_in_training_data(training: list[tuple[str, str, str]]) -> None:
+    trained_loose = {normalise_loose(example) for _, _, example in training}
+    cases = [example for path in LANGUAGE_HELDOUT.glob("*.yml") for _, example in read_examples(path)]
+    # As for the safety suites: short answers ("tak", "nahi") cannot be told apart.
+    leaked = sorted(c for c in cases if len(c.split()) > 2 and normalise_loose(c) in trained_loose)
+    assert not leaked, f"language held-out messages found in the training data: {leaked}"

@@ -100,9 +100,18 @@ async def test_a_recent_sexual_assault_gets_the_sarc_first_and_why_timing_matter
     events = await run(dispatcher, slots, domain)
 
     assert api.params("/signpost") == [
-        {"category": "sexual_violence", "postcode": "CV11 4HL", "need": "sarc", "language": "en"}
+        {
+            "category": "sexual_violence",
+            "postcode": "CV11 4HL",
+            "need": "sarc",
+            "age_band": "18_plus",
+            "about": "self",
+            "language": "en",
+        }
     ]
     assert responses(dispatcher)[0] == "utter_sarc_timing"
+    # a SARC serves the place: no need to point to the NHS SARC finder
+    assert not any("nhs.uk/sarcs" in text for text in texts(dispatcher))
     [answer] = service_lists(dispatcher)
     assert answer["heading"] == "Support with sexual violence near Nuneaton and Bedworth:"
     assert answer["services"] == [BLUE_SKY, ROSA, RAPE_CRISIS, SAMARITANS]
@@ -148,7 +157,7 @@ async def test_the_query_says_who_the_services_are_for(dispatcher, domain, direc
         {
             "category": "domestic_abuse",
             "area": "warwickshire",
-            "age": "17",
+            "age_band": "under_18",
             "gender": "male",
             "lgbt": "true",
             "language": "en",
@@ -237,8 +246,9 @@ async def test_the_directory_down_still_gives_the_national_helplines_never_an_er
         "Support with domestic abuse:\nThese services help wherever you are in England."
     )
     names = [s["name"] for s in answer["services"]]
-    assert names == ["National Domestic Abuse Helpline", "Men's Advice Line", "Samaritans"]
-    assert "Call: 0808 2000 247" in answer["cards"][0]
+    # the directory's own order (directory/ranking.py): the line for men first
+    assert names == ["Men's Advice Line", "National Domestic Abuse Helpline", "Samaritans"]
+    assert "Call: 0808 2000 247" in answer["cards"][1]
     said = texts(dispatcher)
     assert not any("error" in text.lower() or "sorry" in text.lower() for text in said)
     # As when the assistant itself cannot answer: the emergency guidance first.

@@ -456,9 +456,6 @@ async def test_rather_not_say_where_still_leads_to_help(value, dispatcher, domai
 @pytest.mark.parametrize(
     "action,about_self,expected",
     [
-        (ActionAskAgeGroup, "self", "utter_ask_age_group_self"),
-        (ActionAskAgeGroup, "not_said", "utter_ask_age_group_self"),
-        (ActionAskAgeGroup, "someone_else", "utter_ask_age_group_other"),
         (ActionAskLocation, "self", "utter_ask_location_self"),
         (ActionAskLocation, "someone_else", "utter_ask_location_other"),
     ],
@@ -472,6 +469,9 @@ async def test_questions_say_you_or_they(action, about_self, expected, dispatche
 @pytest.mark.parametrize(
     "action,about_self,text,first_button",
     [
+        (ActionAskAgeGroup, "self", "How old are you?", "Under 18"),
+        (ActionAskAgeGroup, "not_said", "How old are you?", "Under 18"),
+        (ActionAskAgeGroup, "someone_else", "How old are they?", "Under 18"),
         (ActionAskIdentity, "self", "Would either fit you?", "I'm a man or boy"),
         (ActionAskIdentity, "someone_else", "Would either fit them?", "A man or boy"),
         (ActionAskRecentAssault, "self", "Did it happen in the last 7 days?", "Yes"),
@@ -509,3 +509,26 @@ def test_the_directory_is_asked_about_the_place_not_the_sentence(answer, query):
     from actions.places import place_query
 
     assert place_query(answer) == query
+
+
+@pytest.mark.asyncio
+async def test_the_age_question_offers_three_bands_and_still_can_be_skipped(dispatcher, domain):
+    await ActionAskAgeGroup().run(dispatcher, make_tracker(slots={"about_self": "self"}), domain)
+    [message] = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]] == ["Under 18", "18 to 59", "60 or over", "I'd rather not say"]
+    assert message["buttons"][2]["payload"] == '/inform{"age_group": "60_or_over"}'
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ('/inform{"age_group": "60_or_over"}', {"age_group": "60_or_over"}),
+        ("60_or_over", {"age_group": "60_or_over"}),
+        ("I'm 67", {"age_group": "60_or_over", "age": 67}),
+        ("she's 15", {"age_group": "under_18", "age": 15}),
+        ("34", {"age_group": "adult", "age": 34}),
+    ],
+)
+def test_the_age_answer_is_read_as_a_band(value, expected, dispatcher, domain):
+    form = ValidateTriageForm()
+    assert form.validate_age_group(value, dispatcher, make_tracker(), domain) == expected
