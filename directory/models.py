@@ -514,3 +514,17 @@ class ApiToken(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyRecord(Base):
+    """What the request that first used an Idempotency-Key asked for (api/routers/admin.py).
+
+    Keyed by the service id the key names; `request_sha256` is the SHA-256 of the parsed
+    request body, so resending the same key with another body is refused (422) rather than
+    answered with a service the caller did not ask for."""
+
+    __tablename__ = "idempotency_record"
+
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC))

@@ -6,8 +6,9 @@ neither create a duplicate nor silently undo a newer edit:
 - every service answer carries an ETag naming its revision; PUT, retire and assure accept
   If-Match and refuse with 412 when someone else changed the service in between;
 - POST /admin/services accepts an Idempotency-Key: the same key always names the same new
-  service, so sending it again answers with what the first request made (201, with
-  Idempotent-Replayed: true) instead of creating a second one; and a second service with
+  service, so sending it again with the same body answers with what the first request made
+  (201, with Idempotent-Replayed: true) instead of creating a second one, and sending it
+  with a different body is refused (422 idempotency_key_reused); a second service with
   the same name from the same organisation is refused even without a key;
 - retiring or assuring again with the same values changes nothing and writes no audit row.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import uuid
 from typing import Annotated, Any
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from directory import feeds, loader
 from directory.ids import stable_id
-from directory.models import AuditEntry, Organization, Service, ServiceStatus
+from directory.models import AuditEntry, IdempotencyRecord, Organization, Service, ServiceStatus
 from directory.oruk import page_json, service_json
 
 from api.auth import Principal
@@ -107,6 +109,22 @@ def _build(session: Session, write: ServiceWrite, service_id: str, actor: Princi
     return service
 
 
+def request_fingerprint(write: ServiceWrite) -> str:
+    """The SHA-256 of the parsed body: the same request however its JSON is spaced or ordered."""
+    canonical = json.dumps(write.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_replay(session: Session, service_id: str, write: ServiceWrite) -> None:
+    """A key already used for another body names a service this request did not ask for.
+    (A service made before keys were remembered has no record: its replay is answered as before.)"""
+    record = session.get(IdempotencyRecord, service_id)
+    if record is not None and not hmac.compare_digest(record.request_sha256, request_fingerprint(write)):
+        raise ApiError(422, "idempotency_key_reused",
+                       "That Idempotency-Key was already used for a different request. "
+                       "Use a new key for a new service.")
+
+
 def _no_self_assurance(write: ServiceWrite, actor: Principal) -> None:
     """Assurance is a second person's step (four eyes): an edit cannot assure itself."""
     if write.assured and not actor.exempt_from_four_eyes:
@@ -153,6 +171,7 @@ def create_service(
 ) -> JSONResponse:
     service_id = stable_id("idempotency-key", idempotency_key) if idempotency_key else str(uuid.uuid4())
     if idempotency_key and session.get(Service, service_id) is not None:
+        _check_replay(session, service_id, write)
         return _with_etag(_answer(session, service_id, actor, feeds.snapshot(session, service_id)), 201,
                           **{"Idempotent-Replayed": "true"})
     if write.slug and session.scalar(select(Service.id).where(Service.slug == write.slug)):
@@ -165,6 +184,8 @@ def create_service(
                                         "Change that one (PUT) instead of creating a second.")
     _no_self_assurance(write, actor)
     session.add(_build(session, write, service_id, actor))
+    if idempotency_key:
+        session.add(IdempotencyRecord(service_id=service_id, request_sha256=request_fingerprint(write)))
     after = feeds.snapshot(session, service_id)
     feeds.record_change(session, actor.label, "create", service_id, None, after)
     return _with_etag(_answer(session, service_id, actor, after), 201)

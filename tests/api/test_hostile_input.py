@@ -4,6 +4,7 @@ session ids, unconfigured origins; directory writes without the key, with a wron
 big, or replayed. (Well-formed use is in test_chat_gateway.py and test_admin.py.)"""
 from __future__ import annotations
 
+import json
 import string
 
 import pytest
@@ -252,6 +253,27 @@ def test_a_replayed_create_with_an_idempotency_key_makes_one_service(client, adm
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["idempotent-replayed"] == "true" and "idempotent-replayed" not in first.headers
     assert [a["action"] for a in _audit(client, admin_headers)] == ["create"]
+
+
+def test_a_reused_idempotency_key_with_another_body_is_refused(client, admin_headers):
+    headers = {**admin_headers, "Idempotency-Key": "create-outreach-2026-12-06-b"}
+    first = client.post("/admin/services", json=NEW_SERVICE, headers=headers)
+    other = client.post("/admin/services", json={**NEW_SERVICE, "name": "A Different Service"}, headers=headers)
+    assert first.status_code == 201
+    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+    assert "idempotent-replayed" not in other.headers
+    stored = client.get(f"/admin/services/{first.json()['id']}", headers=admin_headers).json()
+    assert stored["name"] == NEW_SERVICE["name"]
+    assert [a["action"] for a in _audit(client, admin_headers)] == ["create"]
+
+
+def test_a_replay_is_the_same_request_however_its_json_is_laid_out(client, admin_headers):
+    headers = {**admin_headers, "Idempotency-Key": "create-outreach-2026-12-06-c", "Content-Type": "application/json"}
+    first = client.post("/admin/services", json=NEW_SERVICE, headers=headers)
+    reordered = json.dumps(dict(reversed(list(NEW_SERVICE.items()))), indent=2)
+    again = client.post("/admin/services", content=reordered, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true" and again.json()["id"] == first.json()["id"]
 
 
 def test_a_replayed_create_without_a_key_is_refused_as_a_duplicate(client, admin_headers):
