@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_KEY = "development-only-admin-key-change-me"
@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     auth_failures_per_account: str = Field(default="5 per 15 minutes; 10 per hour", max_length=200)
     auth_failures_per_client: str = Field(default="20 per 15 minutes; 60 per day", max_length=200)
     staff_session_hours: int = Field(default=8, ge=1, le=24)
+    # How many API processes share this database: replicas (containers) times workers each.
+    # Several processes must share Redis, or each keeps its own chat sessions, rate limits
+    # and sign-in lock-outs. WEB_CONCURRENCY is what uvicorn (and gunicorn) read for --workers.
+    api_replicas: int = Field(default=1, ge=1, le=256)
+    web_concurrency: int = Field(default=1, ge=1, le=256,
+                                 validation_alias=AliasChoices("WEB_CONCURRENCY", "web_concurrency"))
 
     @model_validator(mode="after")
     def _limits_parse(self) -> Settings:
@@ -75,8 +81,16 @@ class Settings(BaseSettings):
                     raise ValueError(f"{name} must be set to a random value of at least 32 characters in production")
             if self.database_url.startswith("sqlite"):
                 raise ValueError("SIGNPOST_DATABASE_URL must point at PostgreSQL in production")
+            if self.api_processes > 1 and not self.redis_url:
+                raise ValueError(
+                    f"SIGNPOST_REDIS_URL must be set in production when several API processes run "
+                    f"(SIGNPOST_API_REPLICAS={self.api_replicas}, WEB_CONCURRENCY={self.web_concurrency}): "
+                    "without it each process keeps its own chat sessions, rate limits and sign-in lock-outs")
         return self
 
+    @property
+    def api_processes(self) -> int:
+        return self.api_replicas * self.web_concurrency
 
     @property
     def assistant_urls(self) -> list[str]:

@@ -54,3 +54,28 @@ def test_a_lockout_limit_must_parse():
 
 def test_development_works_out_of_the_box():
     assert Settings().admin_api_key.get_secret_value() == DEVELOPMENT_ADMIN_KEY
+
+
+@pytest.mark.parametrize("processes", [{"api_replicas": 2}, {"web_concurrency": 4}])
+def test_production_refuses_several_api_processes_without_redis(processes):
+    with pytest.raises(ValidationError, match="SIGNPOST_REDIS_URL"):
+        Settings(environment="production", database_url=POSTGRES, **STRONG, **processes)
+
+
+def test_production_counts_uvicorn_workers_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    with pytest.raises(ValidationError, match="WEB_CONCURRENCY=2"):
+        Settings(environment="production", database_url=POSTGRES, **STRONG)
+    monkeypatch.setenv("SIGNPOST_REDIS_URL", "redis://redis:6379/2")
+    assert Settings(environment="production", database_url=POSTGRES, **STRONG).api_processes == 2
+
+
+def test_several_api_processes_with_redis_or_one_without_are_accepted():
+    shared = Settings(environment="production", database_url=POSTGRES, **STRONG, api_replicas=2,
+                      redis_url="redis://redis:6379/2")
+    alone = Settings(environment="production", database_url=POSTGRES, **STRONG)
+    assert (shared.api_processes, alone.api_processes, alone.redis_url) == (2, 1, None)
+
+
+def test_development_may_run_several_processes_without_redis():
+    assert Settings(api_replicas=3).api_processes == 3
