@@ -221,27 +221,38 @@ def _development_key(settings: Settings, offered: str) -> bool:
 
 def authenticate(request: Request) -> Principal:
     """The caller, or 401 (429 while locked out). Runs in a worker thread: it may write audit rows."""
-    app = request.app
-    settings: Settings = app.state.settings
     bearer = _bearer(request)
     key = request.headers.get("x-api-key")
     if bearer or key:
         return credential_principal(request, bearer or key, bearer=bool(bearer))
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        data = read_session_cookie(app.state.session_secret, cookie, settings.staff_session_hours * 3600)
-        if data:
-            with app.state.sessionmaker.begin() as session:
-                account = session.get(Account, str(data.get("a")))
-                if account is not None and account.active:
-                    principal = account_principal(account, csrf=str(data.get("c")))
-                    if request.method not in SAFE_METHODS:
-                        offered_csrf = request.headers.get(CSRF_HEADER, "")
-                        if not hmac.compare_digest(offered_csrf.encode(), principal.csrf.encode()):
-                            raise ApiError(403, "csrf", f"Send the session's CSRF token in {CSRF_HEADER}.")
-                    return principal
+    principal = session_principal(request)
+    if principal is not None:
+        if request.method not in SAFE_METHODS and not csrf_matches(principal, request.headers.get(CSRF_HEADER)):
+            raise ApiError(403, "csrf", f"Send the session's CSRF token in {CSRF_HEADER}.")
+        return principal
     raise ApiError(401, "unauthorised",
                    "Sign in, or send an API token as `Authorization: Bearer <token>` (docs/accounts.md).")
+
+
+def session_principal(request: Request) -> Principal | None:
+    """The active account the staff session cookie names, or None. The caller checks CSRF:
+    the JSON routes take it from X-CSRF-Token, the server-rendered forms from a hidden field."""
+    app = request.app
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    data = read_session_cookie(app.state.session_secret, cookie, app.state.settings.staff_session_hours * 3600)
+    if not data:
+        return None
+    with app.state.sessionmaker.begin() as session:
+        account = session.get(Account, str(data.get("a")))
+        if account is None or not account.active:
+            return None
+        return account_principal(account, csrf=str(data.get("c")))
+
+
+def csrf_matches(principal: Principal, offered: str | None) -> bool:
+    return bool(principal.csrf) and hmac.compare_digest((offered or "").encode()[:256], principal.csrf.encode())
 
 
 def credential_principal(request: Request, offered: str, bearer: bool = True) -> Principal:

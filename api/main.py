@@ -29,7 +29,7 @@ from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
 from api.chat.sessions import MemorySessionStore, RedisSessionStore
 from api.routers import accounts, admin, areas, chat, confidential, meta, service_at_locations, services, signpost, staff
-from api.routers import taxonomies, widget
+from api.routers import accounts_page, taxonomies, widget
 from api.routers import insights, metrics as metrics_router
 from api.insights.gateway import install as install_insights
 from api.metrics import MetricsMiddleware
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth_guard = FailureGuard(settings, secret)
     errors.install(app)
     for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, confidential, staff,
-                   chat, widget, insights, metrics_router, accounts):
+                   chat, widget, insights, metrics_router, accounts, accounts_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

@@ -13,13 +13,14 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from directory.models import Account, ApiToken
 from directory.oruk import page_json
 
 from api.auth import (
-    SESSION_COOKIE, audit, client_address, find_account, make_session_cookie, new_account,
+    SESSION_COOKIE, Principal, audit, client_address, find_account, make_session_cookie, new_account,
     new_token_secret, password_matches,
 )
 from api.deps import AdministratorDep, SessionDep
@@ -98,20 +99,28 @@ def _sign_in(request: Request, form: SignIn) -> tuple[dict, str]:
 
 
 
+def set_session_cookie(response: Response, request: Request, cookie: str) -> None:
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=request.app.state.settings.staff_session_hours * 3600,
+                        path="/", secure=True, httponly=True, samesite="strict")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+
+
 @router.post("/auth/sign-in", summary="Sign in with an email and password; sets the staff session cookie",
              responses=responses(401, 429))
 async def sign_in(request: Request, form: SignIn) -> JSONResponse:
     body, cookie = await run_in_threadpool(_sign_in, request, form)
     response = JSONResponse(body, headers={"Cache-Control": "no-store"})
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=request.app.state.settings.staff_session_hours * 3600,
-                        path="/", secure=True, httponly=True, samesite="strict")
+    set_session_cookie(response, request, cookie)
     return response
 
 
 @router.post("/auth/sign-out", status_code=204, summary="End the staff session", response_class=Response)
 def sign_out() -> Response:
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    clear_session_cookie(response)
     return response
 
 
@@ -137,22 +146,29 @@ def create_account(body: Annotated[NewAccount, Body()], session: SessionDep, adm
               responses=responses(401, 403, 404, 409, 429))
 def change_account(id: AccountId, body: Annotated[ChangeAccount, Body()], session: SessionDep,
                    admin: AdministratorDep) -> dict:
-    account = session.get(Account, id)
+    return account_json(apply_change(session, id, admin, body.role, body.active))
+
+
+def apply_change(session: Session, account_id: str, admin: Principal, role: str | None,
+                 active: bool | None) -> Account:
+    """Change a role or revoke (or restore) an account, audited under the administrator's
+    name; the JSON route and the accounts page (api/routers/accounts_page.py) both use it."""
+    account = session.get(Account, account_id)
     if account is None:
         raise ApiError(404, "not_found", "No account has that id.")
     if admin.kind == "account" and account.id == admin.id:
         raise ApiError(409, "conflict", "Another administrator must change your own role or revoke you.")
     before = {"role": account.role, "active": account.active}
-    if body.role is not None:
-        account.role = body.role
-    if body.active is not None:
-        account.active = body.active
+    if role is not None:
+        account.role = role
+    if active is not None:
+        account.active = active
     after = {"role": account.role, "active": account.active}
     if after != before:
         action = "role_change" if after["role"] != before["role"] else ("account_revoke" if not account.active
                                                                          else "account_restore")
         audit(session, admin.label, action, "account", account.id, before=before, after=after)
-    return account_json(account)
+    return account
 
 
 @router.get("/admin/tokens", summary="Every API token (never the secret)", responses=responses(401, 403, 429))
