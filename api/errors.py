@@ -41,6 +41,8 @@ COMMON_RESPONSES = responses(400, 413, 414, 422)
 
 
 class ApiError(Exception):
+    retry_after: int | None = None
+
     def __init__(self, status_code: int, error: str, detail: str):
         self.status_code, self.error, self.detail = status_code, error, detail
 
@@ -60,7 +62,10 @@ def _describe(error: dict) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.error, exc.detail)
+        response = error_response(exc.status_code, exc.error, exc.detail)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

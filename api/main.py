@@ -21,14 +21,15 @@ from directory.migrate import one_process_at_a_time, upgrade_to_head
 from directory.snapshot import PublishedServices
 
 from api import errors, i18n
+from api.auth import FailureGuard
 from api.logging_setup import configure_logging
 from api.middleware import HeadAsGet, SignpostMiddleware
 from api.pages import STATIC_DIR
 from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
 from api.chat.sessions import MemorySessionStore, RedisSessionStore
-from api.routers import admin, areas, chat, confidential, meta, service_at_locations, services, signpost, staff
-from api.routers import taxonomies, widget
+from api.routers import accounts, admin, areas, chat, confidential, meta, service_at_locations, services, signpost, staff
+from api.routers import accounts_page, taxonomies, widget
 from api.routers import insights, metrics as metrics_router
 from api.insights.gateway import install as install_insights
 from api.metrics import MetricsMiddleware
@@ -101,9 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limits = ChatRateLimits(
         settings.chat_rate_limit_session, settings.chat_rate_limit_client, secret, settings.redis_url
     )
+    app.state.auth_guard = FailureGuard(settings, secret)
     errors.install(app)
     for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, confidential, staff,
-                   chat, widget, insights, metrics_router):
+                   chat, widget, insights, metrics_router, accounts, accounts_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_KEY = "development-only-admin-key-change-me"
@@ -45,15 +45,33 @@ class Settings(BaseSettings):
     council_url: str = "https://www.gov.uk/find-local-council"
     # Commissioner insights (docs/insights.md): how often to look for conversations that expired unanswered.
     insights_sweep_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Accounts (docs/accounts.md): failed sign-ins and bad tokens allowed before 429, as
+    # `limits` strings: a short back-off first, then a longer lock-out.
+    auth_failures_per_account: str = Field(default="5 per 15 minutes; 10 per hour", max_length=200)
+    auth_failures_per_client: str = Field(default="20 per 15 minutes; 60 per day", max_length=200)
+    staff_session_hours: int = Field(default=8, ge=1, le=24)
+    # How many API processes share this database: replicas (containers) times workers each.
+    # Several processes must share Redis, or each keeps its own chat sessions, rate limits
+    # and sign-in lock-outs. WEB_CONCURRENCY is what uvicorn (and gunicorn) read for --workers.
+    api_replicas: int = Field(default=1, ge=1, le=256)
+    web_concurrency: int = Field(default=1, ge=1, le=256,
+                                 validation_alias=AliasChoices("WEB_CONCURRENCY", "web_concurrency"))
+
+    @model_validator(mode="after")
+    def _limits_parse(self) -> Settings:
+        from limits import parse_many
+        for name in ("auth_failures_per_account", "auth_failures_per_client"):
+            try:
+                parse_many(getattr(self, name))
+            except ValueError as error:
+                raise ValueError(f"SIGNPOST_{name.upper()} is not a rate limit such as '5 per 15 minutes'") from error
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
+        # The shared admin key is never accepted in production (api/auth.py): named accounts
+        # and per-integration tokens replace it, so production no longer asks for one.
         if self.environment == "production":
-            key = self.admin_api_key.get_secret_value()
-            if key == DEVELOPMENT_ADMIN_KEY or len(key) < 32:
-                raise ValueError(
-                    "SIGNPOST_ADMIN_API_KEY must be set to a random value of at least 32 characters in production"
-                )
             for name, value, default in (
                 ("SIGNPOST_CHANNEL_TOKEN", self.channel_token, DEVELOPMENT_CHANNEL_TOKEN),
                 ("SIGNPOST_SESSION_SECRET", self.session_secret, DEVELOPMENT_SESSION_SECRET),
@@ -63,8 +81,16 @@ class Settings(BaseSettings):
                     raise ValueError(f"{name} must be set to a random value of at least 32 characters in production")
             if self.database_url.startswith("sqlite"):
                 raise ValueError("SIGNPOST_DATABASE_URL must point at PostgreSQL in production")
+            if self.api_processes > 1 and not self.redis_url:
+                raise ValueError(
+                    f"SIGNPOST_REDIS_URL must be set in production when several API processes run "
+                    f"(SIGNPOST_API_REPLICAS={self.api_replicas}, WEB_CONCURRENCY={self.web_concurrency}): "
+                    "without it each process keeps its own chat sessions, rate limits and sign-in lock-outs")
         return self
 
+    @property
+    def api_processes(self) -> int:
+        return self.api_replicas * self.web_concurrency
 
     @property
     def assistant_urls(self) -> list[str]:

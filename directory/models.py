@@ -479,3 +479,52 @@ class InsightReach(Base):
     dimension: Mapped[InsightDimension] = mapped_column(_enum(InsightDimension, "insight_dimension"), primary_key=True)
     value: Mapped[InsightReachValue] = mapped_column(_enum(InsightReachValue, "insight_reach_value"), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Account(Base):
+    """A named person who keeps the directory or reads the insights (docs/accounts.md).
+
+    One role each: viewer, editor, assurer or administrator. `password_hash` is argon2id,
+    or empty for an account that cannot sign in with a password. Revoking keeps the row,
+    so the audit trail's names keep meaning someone."""
+
+    __tablename__ = "account"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC))
+    created_by: Mapped[str] = mapped_column(String(255))
+
+
+class ApiToken(Base):
+    """A per-integration token with one role. Only the SHA-256 of its secret is stored: the
+    secret is 256 random bits, so a slow hash adds nothing and would slow every request."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC))
+    created_by: Mapped[str] = mapped_column(String(255))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyRecord(Base):
+    """What the request that first used an Idempotency-Key asked for (api/routers/admin.py).
+
+    Keyed by the service id the key names; `request_sha256` is the SHA-256 of the parsed
+    request body, so resending the same key with another body is refused (422) rather than
+    answered with a service the caller did not ask for."""
+
+    __tablename__ = "idempotency_record"
+
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC))

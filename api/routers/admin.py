@@ -6,8 +6,9 @@ neither create a duplicate nor silently undo a newer edit:
 - every service answer carries an ETag naming its revision; PUT, retire and assure accept
   If-Match and refuse with 412 when someone else changed the service in between;
 - POST /admin/services accepts an Idempotency-Key: the same key always names the same new
-  service, so sending it again answers with what the first request made (201, with
-  Idempotent-Replayed: true) instead of creating a second one; and a second service with
+  service, so sending it again with the same body answers with what the first request made
+  (201, with Idempotent-Replayed: true) instead of creating a second one, and sending it
+  with a different body is refused (422 idempotency_key_reused); a second service with
   the same name from the same organisation is refused even without a key;
 - retiring or assuring again with the same values changes nothing and writes no audit row.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import uuid
 from typing import Annotated, Any
@@ -26,15 +28,16 @@ from sqlalchemy.orm import Session
 
 from directory import feeds, loader
 from directory.ids import stable_id
-from directory.models import AuditEntry, Organization, Service, ServiceStatus
+from directory.models import AuditEntry, IdempotencyRecord, Organization, Service, ServiceStatus
 from directory.oruk import page_json, service_json
 
-from api.deps import CommissionerDep, ConfidentialAccessDep, SessionDep, SettingsDep, may_see_confidential
+from api.auth import Principal
+from api.deps import AssurerDep, AuditReaderDep, EditorDep, ReaderDep, SessionDep, SettingsDep, may_see_confidential
 from api.errors import ApiError, responses
 from api.queries import PageQuery
 from api.schemas import IMPORT_BODY_SCHEMA, AssureBody, ImportFromUrl, RetireBody, ServiceWrite
 
-router = APIRouter(prefix="/admin", tags=["Commissioners"], responses=responses(401))
+router = APIRouter(prefix="/admin", tags=["Commissioners"], responses=responses(401, 403, 429))
 ServiceId = Annotated[str, Path(max_length=64)]
 NEW_SERVICE_EXAMPLE = {
     "area": "warwickshire", "name": "Example Outreach Service", "organization": "Example Charity",
@@ -69,12 +72,12 @@ def _check_if_match(if_match: str | None, current: dict) -> None:
                        "This service has changed since you loaded it. Load it again and redo your change.")
 
 
-def _view(service: Service, actor: str) -> dict:
+def _view(service: Service, actor: Principal) -> dict:
     """A service as this caller may see it: withheld whereabouts only for those allowed."""
     return service_json(service, full=True, reveal=may_see_confidential(actor))
 
 
-def _answer(session: Session, service_id: str, actor: str, after: dict) -> dict:
+def _answer(session: Session, service_id: str, actor: Principal, after: dict) -> dict:
     """`after` is the audit trail's view; answer with the view this caller may see."""
     return after if may_see_confidential(actor) else feeds.snapshot(session, service_id, reveal=False)
 
@@ -86,7 +89,7 @@ def _load(session: Session, service_id: str) -> Service:
     return service
 
 
-def _build(session: Session, write: ServiceWrite, service_id: str, actor: str) -> Service:
+def _build(session: Session, write: ServiceWrite, service_id: str, actor: Principal) -> Service:
     groups = loader.term_groups(loader.read_taxonomy())
     loader.load_taxonomy(session, loader.read_taxonomy())
     unknown = [code for code in write.needs if groups.get(code) != "need"]
@@ -101,13 +104,51 @@ def _build(session: Session, write: ServiceWrite, service_id: str, actor: str) -
     withheld = frozenset(location.id for location in existing.withheld_locations()) if existing else frozenset()
     service = loader.build_service(write.area, write, groups, service_id=service_id, already_withheld=withheld)
     service.assured_date = dt.date.today() if write.assured else None
-    service.assurer_email = actor if write.assured and "@" in actor else None
+    service.assurer_email = actor.email if write.assured else None
     service.last_modified = dt.datetime.now(dt.UTC)
     return service
 
 
+def request_fingerprint(write: ServiceWrite) -> str:
+    """The SHA-256 of the parsed body: the same request however its JSON is spaced or ordered."""
+    canonical = json.dumps(write.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_replay(session: Session, service_id: str, write: ServiceWrite) -> None:
+    """A key already used for another body names a service this request did not ask for.
+    (A service made before keys were remembered has no record: its replay is answered as before.)"""
+    record = session.get(IdempotencyRecord, service_id)
+    if record is not None and not hmac.compare_digest(record.request_sha256, request_fingerprint(write)):
+        raise ApiError(422, "idempotency_key_reused",
+                       "That Idempotency-Key was already used for a different request. "
+                       "Use a new key for a new service.")
+
+
+def _no_self_assurance(write: ServiceWrite, actor: Principal) -> None:
+    """Assurance is a second person's step (four eyes): an edit cannot assure itself."""
+    if write.assured and not actor.exempt_from_four_eyes:
+        raise ApiError(403, "four_eyes", "An edit cannot assure itself: send it unassured, and an assurer "
+                                         "other than you assures it (POST /admin/services/{id}/assure).")
+
+
+FOUR_EYES_EXEMPT_ACTIONS = ("assure", "token_use")
+
+
+def _check_four_eyes(session: Session, service_id: str, actor: Principal) -> None:
+    """Nobody assures a service whose latest change is their own."""
+    if actor.exempt_from_four_eyes:
+        return
+    last_editor = session.scalar(
+        select(AuditEntry.actor).where(AuditEntry.entity_type == "service", AuditEntry.entity_id == service_id,
+                                       AuditEntry.action.not_in(FOUR_EYES_EXEMPT_ACTIONS))
+        .order_by(AuditEntry.id.desc()).limit(1))
+    if last_editor == actor.label:
+        raise ApiError(403, "four_eyes", "You made the latest change to this service: someone else must assure it.")
+
+
 @router.get("/services", summary="Every service, including those not yet assured")
-def list_all_services(query: Annotated[PageQuery, Query()], session: SessionDep, actor: CommissionerDep) -> dict:
+def list_all_services(query: Annotated[PageQuery, Query()], session: SessionDep, actor: ReaderDep) -> dict:
     total = session.scalar(select(func.count(Service.id))) or 0
     services = session.scalars(
         select(Service).options(*feeds.FULL_SERVICE).order_by(Service.name, Service.id)
@@ -119,17 +160,18 @@ def list_all_services(query: Annotated[PageQuery, Query()], session: SessionDep,
 
 @router.get("/services/{id}", summary="One service, including one not yet assured, with its ETag",
             responses={200: {"headers": ETAG_HEADER}, **responses(404)})
-def get_any_service(id: ServiceId, session: SessionDep, actor: CommissionerDep) -> JSONResponse:
+def get_any_service(id: ServiceId, session: SessionDep, actor: ReaderDep) -> JSONResponse:
     return _with_etag(_view(_load(session, id), actor))
 
 
 @router.post("/services", status_code=201, summary="Create a service",
              responses={201: {"headers": ETAG_HEADER}, **responses(409)})
 def create_service(
-    write: Annotated[ServiceWrite, Body(openapi_examples={"outreach": {"value": NEW_SERVICE_EXAMPLE}})], session: SessionDep, actor: CommissionerDep, idempotency_key: IdempotencyKey = None
+    write: Annotated[ServiceWrite, Body(openapi_examples={"outreach": {"value": NEW_SERVICE_EXAMPLE}})], session: SessionDep, actor: EditorDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     service_id = stable_id("idempotency-key", idempotency_key) if idempotency_key else str(uuid.uuid4())
     if idempotency_key and session.get(Service, service_id) is not None:
+        _check_replay(session, service_id, write)
         return _with_etag(_answer(session, service_id, actor, feeds.snapshot(session, service_id)), 201,
                           **{"Idempotent-Replayed": "true"})
     if write.slug and session.scalar(select(Service.id).where(Service.slug == write.slug)):
@@ -140,9 +182,12 @@ def create_service(
     if same_name:
         raise ApiError(409, "conflict", f"{write.organization} already has a service with that name: {same_name}. "
                                         "Change that one (PUT) instead of creating a second.")
+    _no_self_assurance(write, actor)
     session.add(_build(session, write, service_id, actor))
+    if idempotency_key:
+        session.add(IdempotencyRecord(service_id=service_id, request_sha256=request_fingerprint(write)))
     after = feeds.snapshot(session, service_id)
-    feeds.record_change(session, actor, "create", service_id, None, after)
+    feeds.record_change(session, actor.label, "create", service_id, None, after)
     return _with_etag(_answer(session, service_id, actor, after), 201)
 
 
@@ -150,21 +195,22 @@ def create_service(
             responses={200: {"headers": ETAG_HEADER}, **responses(404, 412)})
 def replace_service(
     id: ServiceId, write: Annotated[ServiceWrite, Body(openapi_examples={"outreach": {"value": NEW_SERVICE_EXAMPLE}})],
-    session: SessionDep, actor: CommissionerDep, if_match: IfMatch = None
+    session: SessionDep, actor: EditorDep, if_match: IfMatch = None
 ) -> JSONResponse:
     current = _load(session, id)
     _check_if_match(if_match, _view(current, actor))
     before = service_json(current, full=True, reveal=True)
+    _no_self_assurance(write, actor)
     session.merge(_build(session, write, id, actor))
     after = feeds.snapshot(session, id)
-    feeds.record_change(session, actor, "update", id, before, after)
+    feeds.record_change(session, actor.label, "update", id, before, after)
     return _with_etag(_answer(session, id, actor, after))
 
 
 @router.post("/services/{id}/retire", summary="Mark a service inactive, defunct or temporarily closed",
              responses={200: {"headers": ETAG_HEADER}, **responses(404, 412)})
 def retire_service(
-    id: ServiceId, body: RetireBody, session: SessionDep, actor: CommissionerDep, if_match: IfMatch = None
+    id: ServiceId, body: RetireBody, session: SessionDep, actor: EditorDep, if_match: IfMatch = None
 ) -> JSONResponse:
     service = _load(session, id)
     _check_if_match(if_match, _view(service, actor))
@@ -175,14 +221,14 @@ def retire_service(
     service.notes = "\n".join(filter(None, [service.notes, f"{dt.date.today()}: {body.status}: {body.reason}"]))
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, id)
-    feeds.record_change(session, actor, "retire", id, before, after)
+    feeds.record_change(session, actor.label, "retire", id, before, after)
     return _with_etag(_answer(session, id, actor, after))
 
 
 @router.post("/services/{id}/assure", summary="Record that a commissioner has checked this service",
              responses={200: {"headers": ETAG_HEADER}, **responses(404, 412)})
 def assure_service(
-    id: ServiceId, session: SessionDep, actor: CommissionerDep, body: Annotated[AssureBody, Body()] = AssureBody(),
+    id: ServiceId, session: SessionDep, actor: AssurerDep, body: Annotated[AssureBody, Body()] = AssureBody(),
     if_match: IfMatch = None,
 ) -> JSONResponse:
     service = _load(session, id)
@@ -191,22 +237,25 @@ def assure_service(
     assured_on = body.assured_date or dt.date.today()
     if assured_on > dt.date.today():
         raise ApiError(422, "invalid_request", "assured_date cannot be in the future.")
-    assurer = body.assurer_email or (actor if "@" in actor else service.assurer_email)
+    _check_four_eyes(session, id, actor)
+    # An account's own email; a token (an integration relaying a named officer) may say who.
+    assurer = actor.email if actor.kind == "account" else (body.assurer_email or service.assurer_email)
     if service.assured_date == assured_on and service.assurer_email == assurer:
         return _with_etag(_view(service, actor))
     service.assured_date = assured_on
     service.assurer_email = assurer
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, id)
-    feeds.record_change(session, actor, "assure", id, before, after)
+    feeds.record_change(session, actor.label, "assure", id, before, after)
     return _with_etag(_answer(session, id, actor, after))
 
 
 @router.get("/audit", summary="The audit trail, newest first", responses=responses(403))
 def audit_trail(
-    query: Annotated[PageQuery, Query()], session: SessionDep, _actor: ConfidentialAccessDep
+    query: Annotated[PageQuery, Query()], session: SessionDep, _actor: AuditReaderDep
 ) -> dict:
-    """Shows services as they were, whereabouts included: only for those allowed to see them."""
+    """Shows services as they were, whereabouts included, and every sign-in and account change:
+    for assurers and administrators."""
     total = session.scalar(select(func.count(AuditEntry.id))) or 0
     rows = session.scalars(
         select(AuditEntry).order_by(AuditEntry.id.desc())
@@ -221,7 +270,7 @@ def audit_trail(
 
 
 @router.get("/export", summary="The whole directory as an ORUK 3.0 feed (every service, fully nested)")
-def export_feed(session: SessionDep, _actor: CommissionerDep) -> dict:
+def export_feed(session: SessionDep, _actor: ReaderDep) -> dict:
     return feeds.export_document(session)
 
 
@@ -229,7 +278,7 @@ def export_feed(session: SessionDep, _actor: CommissionerDep) -> dict:
              responses=responses(409),
              openapi_extra={"requestBody": {"content": {"application/json": {"schema": IMPORT_BODY_SCHEMA}}}})
 def import_feed(
-    session: SessionDep, actor: CommissionerDep, settings: SettingsDep, document: Annotated[Any, Body()]
+    session: SessionDep, actor: EditorDep, settings: SettingsDep, document: Annotated[Any, Body()]
 ) -> dict:
     try:
         if isinstance(document, dict) and set(document) == {"url"}:
@@ -237,6 +286,6 @@ def import_feed(
             records = feeds.fetch_records(source.url, settings.import_timeout_seconds)
         else:
             records = feeds.parse_document(document)
-        return feeds.import_records(session, actor, records)
+        return feeds.import_records(session, actor.label, records)
     except feeds.FeedError as error:
         raise ApiError(error.status, error.code, error.detail) from error

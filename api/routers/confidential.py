@@ -1,8 +1,7 @@
 """Confidential locations, for commissioners (docs/confidential-locations.md): the review
 queue, and marking, unmarking and reviewing a service's withheld whereabouts. Every step
-is audited with the service before and after. Only callers allowed to see confidential
-locations get here (api.deps.require_confidential_access: today the admin key holders;
-the role check of issue 17 slots in there).
+is audited with the service before and after. Editors change them; editors and assurers
+see the queue (api.deps.may_see_confidential decides who sees withheld whereabouts).
 """
 from __future__ import annotations
 
@@ -19,14 +18,15 @@ from directory.confidential import PENDING
 from directory.models import Location, Service
 from directory.oruk import page_json, service_json
 
-from api.deps import ConfidentialAccessDep, SessionDep
+from api.auth import Principal
+from api.deps import EditorDep, ReaderDep, SessionDep
 from api.errors import ApiError, responses
 from api.queries import ConfidentialQuery
 from api.routers.admin import ETAG_HEADER, IfMatch, ServiceId, _check_if_match, _load, _with_etag
 from api.service_filters import withheld_service_ids
 from api.schemas import MarkConfidential, ReviewConfidential, UnmarkConfidential
 
-router = APIRouter(prefix="/admin", tags=["Confidential locations"], responses=responses(401, 403))
+router = APIRouter(prefix="/admin", tags=["Confidential locations"], responses=responses(401, 403, 429))
 CHANGED = {200: {"headers": ETAG_HEADER}, **responses(404, 412)}
 
 
@@ -36,7 +36,7 @@ def _withheld_or_pending():
 
 @router.get("/confidential", summary="Services with withheld whereabouts, or waiting for review")
 def review_queue(query: Annotated[ConfidentialQuery, Query()], session: SessionDep,
-                 _actor: ConfidentialAccessDep) -> dict:
+                 _actor: ReaderDep) -> dict:
     condition = Service.confidentiality_review == PENDING if query.review == "pending" else _withheld_or_pending()
     total = session.scalar(select(func.count(Service.id)).where(condition)) or 0
     services = session.scalars(
@@ -57,15 +57,15 @@ def _locations(service: Service, wanted: list[str] | None) -> list[Location]:
     return [own[location_id] for location_id in dict.fromkeys(wanted)]
 
 
-def _note(service: Service, actor: str, what: str, reason: str) -> None:
-    line = f"{dt.date.today()}: {what} by {actor}: {reason}"
+def _note(service: Service, actor: Principal, what: str, reason: str) -> None:
+    line = f"{dt.date.today()}: {what} by {actor.label}: {reason}"
     service.confidentiality_note = "\n".join(filter(None, [service.confidentiality_note, line]))[-5000:]
 
 
-def _change(session: Session, service: Service, actor: str, action: str, before: dict) -> JSONResponse:
+def _change(session: Session, service: Service, actor: Principal, action: str, before: dict) -> JSONResponse:
     service.last_modified = dt.datetime.now(dt.UTC)
     after = feeds.snapshot(session, service.id)
-    feeds.record_change(session, actor, action, service.id, before, after)
+    feeds.record_change(session, actor.label, action, service.id, before, after)
     return _with_etag(after)
 
 
@@ -79,7 +79,7 @@ def _begin(session: Session, id: str, if_match: str | None) -> tuple[Service, di
 @router.post("/services/{id}/confidential", summary="Withhold a service's whereabouts, or some locations'",
              responses=CHANGED)
 def mark_confidential(id: ServiceId, body: Annotated[MarkConfidential, Body()], session: SessionDep,
-                      actor: ConfidentialAccessDep, if_match: IfMatch = None) -> JSONResponse:
+                      actor: EditorDep, if_match: IfMatch = None) -> JSONResponse:
     service, before = _begin(session, id, if_match)
     locations = _locations(service, body.locations)
     front_door = body.front_door or service.front_door
@@ -101,7 +101,7 @@ def mark_confidential(id: ServiceId, body: Annotated[MarkConfidential, Body()], 
 @router.post("/services/{id}/confidential/unmark", summary="Publish withheld whereabouts again, with a reason",
              responses=CHANGED)
 def unmark_confidential(id: ServiceId, body: Annotated[UnmarkConfidential, Body()], session: SessionDep,
-                        actor: ConfidentialAccessDep, if_match: IfMatch = None) -> JSONResponse:
+                        actor: EditorDep, if_match: IfMatch = None) -> JSONResponse:
     service, before = _begin(session, id, if_match)
     locations = _locations(service, body.locations)
     if body.locations is None:
@@ -120,7 +120,7 @@ def unmark_confidential(id: ServiceId, body: Annotated[UnmarkConfidential, Body(
 @router.post("/services/{id}/confidential/review", summary="Confirm that what an import withheld stays withheld",
              responses={**CHANGED, **responses(409)})
 def review_confidential(id: ServiceId, body: Annotated[ReviewConfidential, Body()], session: SessionDep,
-                        actor: ConfidentialAccessDep, if_match: IfMatch = None) -> JSONResponse:
+                        actor: EditorDep, if_match: IfMatch = None) -> JSONResponse:
     service, before = _begin(session, id, if_match)
     if service.confidentiality_review != PENDING:
         raise ApiError(409, "conflict", "Nothing of this service is waiting for review.")

@@ -1,16 +1,17 @@
 """Commissioner insights (docs/insights.md): the page, and CSV/JSON exports.
 
-Behind the directory's write key. A link cannot carry a header, and a key must never sit
-in an address, a cookie or a log, so:
-- the page is a POST form: GET /insights asks for the key, POST /insights answers with
-  the figures (the key travels in the form body and comes back only in the page's own
+For the viewer role (docs/accounts.md): an API token with that role (outside production,
+also the development key). A link cannot carry a header, and a token must never sit in an
+address, a cookie or a log, so:
+- the page is a POST form: GET /insights asks for the token, POST /insights answers with
+  the figures (the token travels in the form body and comes back only in the page's own
   forms, on a page marked no-store);
-- scripts use GET /insights/export.csv or .json with `Authorization: Bearer <key>`.
+- scripts use GET /insights/export.csv or .json with `Authorization: Bearer <token>`.
+Bad tokens count towards the same lock-out as everywhere else.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from typing import Annotated, Literal
 from urllib.parse import parse_qs
 
@@ -20,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from directory.models import InsightArea, InsightOutcome
 
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import Principal, credential_principal
 from api.deps import SettingsDep
 from api.errors import ApiError, responses
 from api.insights import charts, publish
@@ -29,10 +33,10 @@ from api.settings import Settings
 router = APIRouter(prefix="/insights", tags=["Commissioner insights"])
 MAX_FORM_BYTES = 4096
 CSV_RESPONSE = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "One row per cell"},
-                **responses(401)}
+                **responses(401, 403, 429)}
 JSON_RESPONSE = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
                        "description": "The method, the weeks and area chosen, and one entry per cell"},
-                 **responses(401)}
+                 **responses(401, 403, 429)}
 
 
 class InsightQuery(BaseModel):
@@ -51,9 +55,12 @@ class InsightForm(BaseModel):
     format: Literal["page", "csv", "json"] = "page"
 
 
-def key_matches(settings: Settings, offered: str | None) -> bool:
-    expected = settings.admin_api_key.get_secret_value().encode()
-    return bool(offered) and hmac.compare_digest(offered.encode(), expected)
+def viewer_from_key(request: Request, offered: str) -> Principal:
+    """The viewer an API token names (outside production, also the development key); 401 or 429 otherwise."""
+    principal = credential_principal(request, offered)
+    if not principal.can("insights"):
+        raise ApiError(403, "forbidden", "Your role does not allow reading the insights.")
+    return principal
 
 
 def _today() -> dt.date:
@@ -104,8 +111,14 @@ async def insights_page(request: Request, settings: SettingsDep) -> Response:
         form = InsightForm.model_validate(fields)
     except ValidationError:
         return _render(request, "insights_sign_in.html", status_code=400, error="insights.errors.form")
-    if not key_matches(settings, form.key):
-        return _render(request, "insights_sign_in.html", status_code=401, error="insights.errors.key")
+    try:
+        await run_in_threadpool(viewer_from_key, request, form.key)
+    except ApiError as refused:
+        response = _render(request, "insights_sign_in.html", status_code=refused.status_code,
+                           error="insights.errors.key")
+        if refused.retry_after is not None:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     summary = _summary(request, form.first_week, form.last_week, form.area)
     if form.format != "page":
         return _download(summary, form.format)
@@ -121,8 +134,10 @@ async def insights_page(request: Request, settings: SettingsDep) -> Response:
 
 def _export(request: Request, settings: Settings, authorization: str | None, query: InsightQuery,
             kind: Literal["csv", "json"]) -> Response:
-    if not key_matches(settings, _bearer(authorization)):
-        raise ApiError(401, "unauthorised", "Send the commissioners' key as `Authorization: Bearer <key>`.")
+    offered = _bearer(authorization)
+    if not offered:
+        raise ApiError(401, "unauthorised", "Send a viewer's API token as `Authorization: Bearer <token>`.")
+    viewer_from_key(request, offered)
     return _download(_summary(request, query.first_week, query.last_week, query.area), kind)
 
 

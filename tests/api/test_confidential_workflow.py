@@ -58,7 +58,7 @@ def test_unmarking_needs_a_reason_and_is_audited(client, admin_headers):
     assert response.json()["signpost"].get("confidentiality_review") is None
     assert _public_addresses(client, BEECH) == ["11 Beech Grove"]
     entry = _audit(client, admin_headers)[0]
-    assert (entry["action"], entry["actor"], entry["entity_id"]) == ("unmark_confidential", admin_headers["X-Signpost-Actor"], BEECH)
+    assert (entry["action"], entry["actor"], entry["entity_id"]) == ("unmark_confidential", "development-key", BEECH)
     assert entry["before"]["service_at_locations"][0]["location"]["signpost"]["confidential"] is True
     assert entry["after"]["service_at_locations"][0]["location"]["signpost"] == {
         "confidential": False, "public_confirmed": True}

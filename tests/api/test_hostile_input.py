@@ -4,6 +4,7 @@ session ids, unconfigured origins; directory writes without the key, with a wron
 big, or replayed. (Well-formed use is in test_chat_gateway.py and test_admin.py.)"""
 from __future__ import annotations
 
+import json
 import string
 
 import pytest
@@ -208,7 +209,7 @@ def _admin_operations(client) -> list[tuple[str, str]]:
     {"X-API-Key": ADMIN_KEY[:-1], "X-Signpost-Actor": "someone"},         # one character short
     {"X-API-Key": ADMIN_KEY + "x", "X-Signpost-Actor": "someone"},        # one too many
     {"X-API-Key": ADMIN_KEY.upper(), "X-Signpost-Actor": "someone"},
-    {"Authorization": f"Bearer {ADMIN_KEY}", "X-Signpost-Actor": "someone"},  # the key, but not where it goes
+    {"Authorization": "Bearer sp_0123456789abcdef.not-a-real-secret"},  # a made-up API token
     {"X-API-Key": "k" * 600, "X-Signpost-Actor": "someone"},
 ])
 def test_every_admin_operation_refuses_a_missing_or_wrong_key(client, headers):
@@ -219,7 +220,10 @@ def test_every_admin_operation_refuses_a_missing_or_wrong_key(client, headers):
         assert response.status_code in (401, 422), (method, path, response.status_code)
         if response.status_code == 422:  # only the oversized header, refused before the key is compared
             assert len(headers.get("X-API-Key", "")) > 512
-    assert client.get("/admin/audit", headers={"X-API-Key": ADMIN_KEY, "X-Signpost-Actor": "a"}).json()["total_items"] == 0
+    trail = client.get("/admin/audit", params={"per_page": 100}, headers={"X-API-Key": ADMIN_KEY}).json()["contents"]
+    assert [entry for entry in trail if entry["entity_type"] != "api_token"] == []  # nothing changed
+    assert all(entry["action"] == "bad_credential" for entry in trail)  # each bad key is audited, without the key
+    assert not any(headers.get("X-API-Key", "@@") in str(entry) for entry in trail)
 
 
 def test_the_key_is_never_accepted_from_the_query_string(client):
@@ -249,6 +253,27 @@ def test_a_replayed_create_with_an_idempotency_key_makes_one_service(client, adm
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["idempotent-replayed"] == "true" and "idempotent-replayed" not in first.headers
     assert [a["action"] for a in _audit(client, admin_headers)] == ["create"]
+
+
+def test_a_reused_idempotency_key_with_another_body_is_refused(client, admin_headers):
+    headers = {**admin_headers, "Idempotency-Key": "create-outreach-2026-12-06-b"}
+    first = client.post("/admin/services", json=NEW_SERVICE, headers=headers)
+    other = client.post("/admin/services", json={**NEW_SERVICE, "name": "A Different Service"}, headers=headers)
+    assert first.status_code == 201
+    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+    assert "idempotent-replayed" not in other.headers
+    stored = client.get(f"/admin/services/{first.json()['id']}", headers=admin_headers).json()
+    assert stored["name"] == NEW_SERVICE["name"]
+    assert [a["action"] for a in _audit(client, admin_headers)] == ["create"]
+
+
+def test_a_replay_is_the_same_request_however_its_json_is_laid_out(client, admin_headers):
+    headers = {**admin_headers, "Idempotency-Key": "create-outreach-2026-12-06-c", "Content-Type": "application/json"}
+    first = client.post("/admin/services", json=NEW_SERVICE, headers=headers)
+    reordered = json.dumps(dict(reversed(list(NEW_SERVICE.items()))), indent=2)
+    again = client.post("/admin/services", content=reordered, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true" and again.json()["id"] == first.json()["id"]
 
 
 def test_a_replayed_create_without_a_key_is_refused_as_a_duplicate(client, admin_headers):

@@ -608,6 +608,7 @@ def test_partner_page_colours_position_and_axe(page: Page, base: str, harness: H
     open_chat(page)
     assert axe_violations(page) == []
     assert events(harness, "start")[0]["area"] == "derby-derbyshire"
+    assert page.context.cookies() == []  # staff sessions (docs/accounts.md) never reach a partner page
 
 
 @pytest.mark.parametrize(("query", "background", "text"), [
@@ -645,6 +646,7 @@ def test_cross_origin_embed_talks_to_the_script_origin(page: Page, base: str, ha
     expect(messages(page)).to_have_count(3)
     chat = session_id(page)
     assert events(harness, "start")[0]["origin"] == partner
+    assert page.context.cookies() == []
     exit_button(page).click()
     page.wait_for_url(partner + "/exited")
     wait_for(lambda: {e["kind"] for e in events(harness) if e["id"] == chat} >= {"delete", "end"})

@@ -130,9 +130,11 @@ def test_no_secret_has_a_default(compose):
 def test_the_apis_run_in_production_mode_and_reach_every_rasa_replica(compose):
     services = compose["services"]
     rasa_replicas = sorted(name for name in services if name.startswith("rasa-"))
+    api_replicas = sorted(name for name in services if name.startswith("api-"))
     for name in ("api-1", "api-2"):
         environment = services[name]["environment"]
         assert environment["SIGNPOST_ENVIRONMENT"] == "production"
+        assert int(environment["SIGNPOST_API_REPLICAS"]) == len(api_replicas)
         assert environment["SIGNPOST_DATABASE_URL"].startswith("postgresql+psycopg://")
         assert environment["SIGNPOST_REDIS_URL"].startswith("redis://")
         assert json.loads(environment["SIGNPOST_RASA_URLS"]) == [f"http://{r}:5005" for r in rasa_replicas]
