@@ -8,12 +8,15 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from pathlib import Path
+
 import httpx
+import psutil
 import pytest
 
 from tests.production.conftest import has_emergency_guidance, has_national_helplines, rasa_ports_reached
 from tests.stack.driver import Conversation, questions, services_in
-from tests.stack.harness import ProductionStack
+from tests.stack.harness import ProductionStack, compose_rasa_environment
 
 PEOPLE = 4
 # SIGNPOST_CHAT_TIMEOUT_SECONDS in the harness is 8: no turn may take longer, plus scheduling slack.
@@ -173,3 +176,61 @@ def test_one_rasa_replica_killed_mid_conversation(production: ProductionStack, r
         assert production.rasa_ports[index] in rasa_ports_reached(production, api), api
     for chat in more:
         chat.end()
+
+
+def _waiting_on_the_action_server(production: ProductionStack, seconds: float = 10) -> str:
+    """The Rasa replica in the middle of a turn: the one whose request sits unread in the paused
+    action server's receive queue (/proc/net/tcp shows each loopback socket's queue)."""
+    actions_port = production.actions_port
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        waiting = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port, remote_port = int(fields[1].split(":")[1], 16), int(fields[2].split(":")[1], 16)
+            if local_port == actions_port and int(fields[4].split(":")[1], 16) > 0:
+                waiting.add(remote_port)
+        for name, process in production.processes.items():
+            if name.startswith("rasa-") and waiting:
+                family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+                if any(c.laddr.port in waiting for p in family for c in p.net_connections(kind="tcp")):
+                    return name
+        time.sleep(0.1)
+    raise AssertionError("no Rasa replica is waiting on the action server")
+
+
+def test_a_rasa_replica_killed_in_the_middle_of_a_turn(production: ProductionStack):
+    """The replica dies holding her conversation's lock. That turn is answered at once with the
+    emergency guidance and the national helplines; every later turn is answered in time; and once
+    the lock has lapsed (TICKET_LOCK_LIFETIME, as in docker/compose.yml) the conversation carries
+    on, on the other replica, to her local services."""
+    lock_lifetime = float(compose_rasa_environment()["TICKET_LOCK_LIFETIME"])
+    chat = Conversation(production.apis)
+    chat.press("/disclose_domestic_abuse")
+    assert not chat.degraded
+    production.pause("actions")  # the next turn stops inside Rasa, waiting on its form's action
+    with ThreadPoolExecutor(1) as pool:
+        turn = pool.submit(timed_turn, chat, payload="/affirm")
+        try:
+            replica = _waiting_on_the_action_server(production)
+            production.kill(replica)
+        finally:
+            production.resume("actions")
+        seconds, reply = turn.result()
+    index = int(replica.split("-")[1])
+    try:
+        assert seconds < TURN_BOUND_SECONDS
+        assert chat.degraded and has_emergency_guidance(reply) and has_national_helplines(reply), reply
+        killed_at = time.monotonic()
+        # She says it again while the dead replica's lock still lasts (which also keeps her session,
+        # 15 s here, alive): each turn is answered in time, never with silence; the other replica may
+        # take them only once the lock lapses.
+        while time.monotonic() - killed_at < lock_lifetime:
+            seconds, reply = timed_turn(chat, payload="/disclose_domestic_abuse")
+            assert seconds < TURN_BOUND_SECONDS
+            assert not chat.degraded or (has_emergency_guidance(reply) and has_national_helplines(reply)), reply
+        # Then the lock has lapsed, the other replica has finished what it held, and she carries on.
+        time.sleep(2)
+        assert_service_is_back([chat], production.apis)
+    finally:
+        production.start_rasa(replica, production.rasa_ports[index])

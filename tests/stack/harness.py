@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 BOT_PYTHON = REPO / ".venv-bot" / "bin" / "python"
@@ -196,6 +197,13 @@ class Stack:
             self.stop(name)
 
 
+def compose_rasa_environment() -> dict:
+    """The Rasa replicas' environment in docker/compose.yml (the production shape), so the
+    loopback stack runs them with the same lock lifetime."""
+    compose = yaml.safe_load((REPO / "docker" / "compose.yml").read_text(encoding="utf-8"))
+    return {key: str(value) for key, value in compose["services"]["rasa-1"]["environment"].items()}
+
+
 ADMIN_KEY = "production-shape-admin-key-abcdefghijklmnopqrstuvwxyz"
 SESSION_SECRET = "production-shape-session-secret-abcdefghijklmnopqrstuv"
 
@@ -306,6 +314,7 @@ class ProductionStack(Stack):
     def rasa_env(self) -> dict:
         return {**super().rasa_env(), "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port),
                 "REDIS_PASSWORD": "", "ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+                "TICKET_LOCK_LIFETIME": compose_rasa_environment()["TICKET_LOCK_LIFETIME"],
                 **self.extra_rasa_env}
 
     def start(self) -> ProductionStack:
