@@ -161,3 +161,19 @@ def test_the_example_environment_names_every_required_variable_and_holds_no_secr
                    if line and not line.startswith("#"))
     assert required <= set(example)
     assert all(example[name] == "" for name in required)
+
+
+def compose_bytes(size: str) -> int:
+    """Compose's memory sizes ("512M", "1G"): binary units, as Docker reads them."""
+    number, unit = re.fullmatch(r"(\d+)([KMG]?)B?", str(size).upper()).groups()
+    return int(number) * 1024 ** " KMG".index(unit or " ")
+
+
+def test_every_service_has_cpu_and_memory_limits(compose):
+    for name, service in compose["services"].items():
+        resources = (service.get("deploy") or {}).get("resources") or {}
+        limits, reservations = resources.get("limits") or {}, resources.get("reservations") or {}
+        assert limits.get("cpus") and limits.get("memory"), f"{name} has no CPU or memory limit"
+        assert 0 < float(reservations.get("cpus", 0)) <= float(limits["cpus"]), name
+        # Memory reserved as limited: a container is not scheduled where it could not grow.
+        assert compose_bytes(reservations.get("memory", 0)) == compose_bytes(limits["memory"]), name
