@@ -16,7 +16,7 @@ from tests.api.oruk_schemas import assert_valid
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 # What the assistant, the widget, the staff finder and the gateway show: translated.
-TRANSLATED = ("chat", "safety", "info", "services", "staff", "gateway", "widget")
+TRANSLATED = ("chat", "safety", "info", "services", "staff", "gateway", "widget", "knowledge")
 # Shown only to commissioners and the demo pages' fictional hosts: English only.
 ENGLISH_ONLY = ("insights", "accounts")  # staff pages: English only (docs/accounts.md)
 ENGLISH_ONLY_SUBTREES = ("widget.pages",)  # the fictional council's and partner's own words
