@@ -37,6 +37,7 @@ sys.path[:0] = [str(REPO), str(REPO / "bot")]
 from components.sentence_embeddings import embed  # noqa: E402
 from knowledge import load_topics  # noqa: E402
 from components.knowledge_retrieval import MAX_CHOICES, TopicRetriever  # noqa: E402
+from report import write_section  # noqa: E402
 
 HELDOUT = REPO / "bot" / "eval" / "heldout_knowledge.yml"
 REPORT_MD = REPO / "docs" / "nlu-evaluation.md"
@@ -253,12 +254,7 @@ def main() -> int:
     block = "\n".join(lines)
     print(block)
     if not args.no_docs:
-        previous = REPORT_MD.read_text(encoding="utf-8")
-        if START in previous and END in previous:
-            updated = previous[: previous.index(START)] + block + previous[previous.index(END) + len(END):]
-        else:
-            updated = previous.rstrip("\n") + "\n\n" + block + "\n"
-        REPORT_MD.write_text(updated, encoding="utf-8")
+        write_section(block, START, END, REPORT_MD)
     return 0
 
 

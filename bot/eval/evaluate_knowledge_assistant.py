@@ -23,7 +23,6 @@ figures into docs/knowledge-assistant-evaluation.json.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
@@ -38,10 +37,9 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 import yaml  # noqa: E402
 
 from components.knowledge_topics import FIXED_ANSWERS as KNOWN_FIXED  # noqa: E402
+from report import parse_all, write_section  # noqa: E402
 
 HELDOUT = REPO / "bot" / "eval" / "heldout_knowledge.yml"
-MODEL = REPO / "bot" / "models" / "signpost.tar.gz"
-REPORT_MD = REPO / "docs" / "nlu-evaluation.md"
 REPORT_JSON = REPO / "docs" / "knowledge-assistant-evaluation.json"
 START, END = "<!-- knowledge-assistant:start -->", "<!-- knowledge-assistant:end -->"
 OUTCOMES = ("answered", "offered", "wrong answer", "safety first", "other route")
@@ -53,17 +51,6 @@ FIXED_ANSWERS = {**KNOWN_FIXED, "seek_help_own_behaviour": {"own-behaviour"}}
 def heldout() -> list[tuple[str, str, str]]:
     data = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
     return [(lang, slug, q) for lang, topics in data.items() for slug, qs in topics.items() for q in qs]
-
-
-def parse_all(texts: list[str]) -> list[dict]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(MODEL))
-
-    async def run() -> list[dict]:
-        return [await agent.parse_message(text) for text in texts]
-
-    return asyncio.run(run())
 
 
 def outcome(slug: str, parsed: dict) -> str:
@@ -130,16 +117,6 @@ def markdown(table: dict, when: str) -> str:
     ])
 
 
-def write_docs(section: str) -> None:
-    text = REPORT_MD.read_text(encoding="utf-8")
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    REPORT_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--no-docs", action="store_true", help="print only; write nothing")
@@ -149,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(table, when)
     print(section)
     if not args.no_docs:
-        write_docs(section)
+        write_section(section, START, END)
         REPORT_JSON.write_text(json.dumps({"measured": when, "by_language": table}, indent=2, ensure_ascii=False) + "\n",
                                encoding="utf-8")
     return 0

@@ -16,7 +16,6 @@ into docs/language-evaluation.json.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
@@ -31,6 +30,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import yaml  # noqa: E402
 from sklearn.metrics import f1_score, recall_score  # noqa: E402
+
+from report import parse_all, write_section  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 BOT = REPO / "bot"
@@ -85,17 +86,6 @@ def heldout_sets() -> dict[str, list[tuple[str, str]]]:
         if path.exists():
             sets[language] = load(path)
     return sets
-
-
-def parse_all(texts: list[str], model: Path = MODEL) -> list[dict[str, Any]]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-
-    async def run() -> list[dict[str, Any]]:
-        return [await agent.parse_message(text) for text in texts]
-
-    return asyncio.run(run())
 
 
 def read_as_is(parsed: dict[str, Any]) -> str:
@@ -171,15 +161,6 @@ def markdown(results: dict[str, dict[str, Any]], when: str, machine: str) -> str
     return "\n".join(lines)
 
 
-def write_report(section: str) -> None:
-    text = REPORT_MD.read_text(encoding="utf-8") if REPORT_MD.exists() else "# NLU evaluation\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    REPORT_MD.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=MODEL)
@@ -201,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     section = markdown(results, when, machine)
     print(section)
     if not args.no_docs:
-        write_report(section)
+        write_section(section, START, END, REPORT_MD)
         REPORT_JSON.write_text(json.dumps({"measured_at": when, "results": results}, ensure_ascii=False, indent=1)
                                + "\n", encoding="utf-8")
     return 0

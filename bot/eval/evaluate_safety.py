@@ -25,7 +25,6 @@ that part when it rewrites the file) and into docs/safety-evaluation.json.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
@@ -38,6 +37,7 @@ REPO = Path(__file__).resolve().parents[2]
 BOT = REPO / "bot"
 sys.path.insert(0, str(REPO))
 from tests.safety import suites  # noqa: E402  (the one list of held-out suites)
+from report import parse_all, write_section  # noqa: E402
 
 # Each suite's first measurement, on the model as it was before anything was changed in its
 # light: share answered safely.
@@ -69,17 +69,6 @@ def answered_safely(kind: str, signals: List[str]) -> bool:
     if kind == "none":
         return not signals
     return bool(NEEDS[kind] & set(signals))
-
-
-def parse_all(texts: List[str], model: Path = MODEL) -> List[Dict[str, Any]]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-
-    async def run() -> List[Dict[str, Any]]:
-        return [await agent.parse_message(text) for text in texts]
-
-    return asyncio.run(run())
 
 
 def score(cases: List[Dict[str, str]], parsed: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -170,15 +159,6 @@ def markdown(results: Dict[str, Dict[str, Any]], sizes: Dict[str, int], when: st
     return "\n".join(lines)
 
 
-def write_report(section: str) -> None:
-    text = REPORT_MD.read_text(encoding="utf-8") if REPORT_MD.exists() else "# NLU evaluation\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    REPORT_MD.write_text(text, encoding="utf-8")
-
-
 def tune() -> int:
     """Cross-validated thresholds on the training data only."""
     import numpy as np
@@ -229,7 +209,7 @@ def main(argv: List[str] | None = None) -> int:
     results = {name: score(cases, [next(parsed) for _ in cases]) for name, cases in loaded.items()}
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     section = markdown(results, {name: len(cases) for name, cases in loaded.items()}, when)
-    write_report(section)
+    write_section(section, START, END, REPORT_MD)
     REPORT_JSON.write_text(json.dumps({"when": when, "first_measurement": FIRST_MEASUREMENT, **results},
                                       ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(section)
