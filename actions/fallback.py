@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import national_helplines
 from actions.formatting import helpline_line
-from actions.knowledge import likely_topics, topic_buttons
+from actions.knowledge import offer_likely_topics
 from actions.i18n import locale_of, t
 from actions.own_language import detected_language, switch_to
 from actions.responses import CATEGORY_BUTTONS, DANGER_NOW, OWN_BEHAVIOUR, render_buttons
@@ -46,9 +46,7 @@ class ActionDefaultFallback(Action):
             ask_question(requested, tracker, dispatcher)
         else:
             dispatcher.utter_message(text=t("chat.fallback.not_understood", locale))
-            topics = likely_topics(tracker.latest_message or {})
-            if topics:
-                dispatcher.utter_message(text=t("chat.knowledge.maybe", locale), buttons=topic_buttons(topics, locale))
+            offer_likely_topics(tracker.latest_message or {}, locale, dispatcher)
             helplines = national_helplines.headline_helplines()
             lines = [line for s in helplines if (line := helpline_line(s, locale))]
             if lines:
@@ -74,9 +72,7 @@ class ActionDefaultFallback(Action):
         if question:
             ask_question(question, tracker, dispatcher, locale=locale)
             return
-        topics = likely_topics(tracker.latest_message or {})
-        if topics:
-            dispatcher.utter_message(text=t("chat.knowledge.maybe", locale), buttons=topic_buttons(topics, locale))
+        offer_likely_topics(tracker.latest_message or {}, locale, dispatcher)
         helplines = national_helplines.in_language(locale)
         lines = [line for s in helplines if (line := helpline_line(s, locale))]
         if lines:

@@ -103,7 +103,8 @@ def answered_question(parse_data: Dict[Text, Any]) -> Optional[Topic]:
     return topics_by_slug()[slugs[0]] if confident else None
 
 
-def likely_topics(parse_data: Dict[Text, Any]) -> Optional[List[str]]:
-    """For the fallback: topics worth offering for a message that was not understood."""
+def offer_likely_topics(parse_data: Dict[Text, Any], locale: str, dispatcher: CollectingDispatcher) -> None:
+    """For the fallback: the topics a message that was not understood may be about, as buttons."""
     slugs, _confident = asked(parse_data)
-    return slugs or None
+    if slugs:
+        dispatcher.utter_message(text=t("chat.knowledge.maybe", locale), buttons=topic_buttons(slugs, locale))
