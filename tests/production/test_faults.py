@@ -192,7 +192,8 @@ def _waiting_on_the_action_server(production: ProductionStack, seconds: float = 
                 waiting.add(remote_port)
         for name, process in production.processes.items():
             if name.startswith("rasa-") and waiting:
-                family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+                root = psutil.Process(process.pid)
+                family = [root, *root.children(recursive=True)]
                 if any(c.laddr.port in waiting for p in family for c in p.net_connections(kind="tcp")):
                     return name
         time.sleep(0.1)
