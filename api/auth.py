@@ -171,24 +171,16 @@ class LockedOut(ApiError):
         self.retry_after = retry_after
 
 
-# The staff session: a signed cookie naming the account, when it was issued, and its CSRF
-# token. The account is looked up on every request, so revoking or changing a role takes
-# effect at once.
-
-def _sign(secret: bytes, payload: bytes) -> str:
-    return base64.urlsafe_b64encode(hmac.new(secret, b"staff-session:" + payload, hashlib.sha256).digest()).decode()
+def sign_payload(secret: bytes, purpose: str, data: dict) -> str:
+    """`data` as JSON with the time, signed for one purpose: readable, not forgeable."""
+    payload = base64.urlsafe_b64encode(json.dumps({**data, "t": int(time.time())}, separators=(",", ":")).encode())
+    return f"{payload.decode()}.{_signature(secret, purpose, payload)}"
 
 
-def make_session_cookie(secret: bytes, account_id: str) -> tuple[str, str]:
-    csrf = secrets.token_urlsafe(24)
-    payload = base64.urlsafe_b64encode(json.dumps(
-        {"a": account_id, "t": int(time.time()), "c": csrf}, separators=(",", ":")).encode())
-    return f"{payload.decode()}.{_sign(secret, payload)}", csrf
-
-
-def read_session_cookie(secret: bytes, value: str, max_age_seconds: int) -> dict | None:
+def read_signed(secret: bytes, purpose: str, value: str, max_age_seconds: int) -> dict | None:
+    """What sign_payload signed for this purpose, if the signature holds and it is young enough."""
     payload, _, signature = value.partition(".")
-    if not payload or not hmac.compare_digest(signature.encode(), _sign(secret, payload.encode()).encode()):
+    if not payload or not hmac.compare_digest(signature.encode(), _signature(secret, purpose, payload.encode()).encode()):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload.encode()))
@@ -197,6 +189,23 @@ def read_session_cookie(secret: bytes, value: str, max_age_seconds: int) -> dict
     if not isinstance(data, dict) or not isinstance(data.get("t"), int) or time.time() - data["t"] > max_age_seconds:
         return None
     return data
+
+
+def _signature(secret: bytes, purpose: str, payload: bytes) -> str:
+    return base64.urlsafe_b64encode(hmac.new(secret, f"{purpose}:".encode() + payload, hashlib.sha256).digest()).decode()
+
+
+# The staff session: a signed cookie naming the account, when it was issued, and its CSRF
+# token. The account is looked up on every request, so revoking or changing a role takes
+# effect at once.
+
+def make_session_cookie(secret: bytes, account_id: str) -> tuple[str, str]:
+    csrf = secrets.token_urlsafe(24)
+    return sign_payload(secret, "staff-session", {"a": account_id, "c": csrf}), csrf
+
+
+def read_session_cookie(secret: bytes, value: str, max_age_seconds: int) -> dict | None:
+    return read_signed(secret, "staff-session", value, max_age_seconds)
 
 
 def client_address(request: Request) -> str | None:

@@ -22,6 +22,7 @@ from directory.snapshot import PublishedServices
 
 from api import errors, i18n
 from api.auth import FailureGuard
+from api.oidc import OrganisationSignIn
 from api.logging_setup import configure_logging
 from api.middleware import HeadAsGet, SignpostMiddleware
 from api.pages import STATIC_DIR
@@ -29,7 +30,7 @@ from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
 from api.chat.sessions import MemorySessionStore, RedisSessionStore
 from api.routers import accounts, admin, areas, chat, confidential, meta, service_at_locations, services, signpost, staff
-from api.routers import accounts_page, taxonomies, widget
+from api.routers import accounts_page, oidc, taxonomies, widget
 from api.routers import insights, metrics as metrics_router
 from api.insights.gateway import install as install_insights
 from api.metrics import MetricsMiddleware
@@ -103,9 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.chat_rate_limit_session, settings.chat_rate_limit_client, secret, settings.redis_url
     )
     app.state.auth_guard = FailureGuard(settings, secret)
+    app.state.organisation_sign_in = OrganisationSignIn(settings, secret) if settings.oidc_issuer else None
     errors.install(app)
     for module in (meta, services, service_at_locations, taxonomies, areas, signpost, admin, confidential, staff,
-                   chat, widget, insights, metrics_router, accounts, accounts_page):
+                   chat, widget, insights, metrics_router, accounts, accounts_page, oidc):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

@@ -50,6 +50,18 @@ class Settings(BaseSettings):
     auth_failures_per_account: str = Field(default="5 per 15 minutes; 10 per hour", max_length=200)
     auth_failures_per_client: str = Field(default="20 per 15 minutes; 60 per day", max_length=200)
     staff_session_hours: int = Field(default=8, ge=1, le=24)
+    # Staff sign-in through the organisation's identity provider (OpenID Connect; docs/accounts.md).
+    # Off unless the issuer is set. For Microsoft Entra ID the issuer is
+    # https://login.microsoftonline.com/<tenant id>/v2.0; its redirect URI is
+    # <SIGNPOST_PUBLIC_BASE_URL>/auth/oidc/callback.
+    oidc_issuer: str | None = Field(default=None, pattern=r"^https?://[^\s]+$", max_length=255)
+    oidc_client_id: str | None = Field(default=None, max_length=255)
+    oidc_client_secret: SecretStr | None = None
+    # The claim holding the email an administrator invited (Entra ID: "email", or
+    # "preferred_username" where mailboxes are not set up).
+    oidc_email_claim: str = Field(default="email", pattern=r"^[a-z_]{1,64}$")
+    # The name on the sign-in button: "Sign in with <this>".
+    oidc_provider_name: str = Field(default="your organisation's account", max_length=80)
     # How many API processes share this database: replicas (containers) times workers each.
     # Several processes must share Redis, or each keeps its own chat sessions, rate limits
     # and sign-in lock-outs. WEB_CONCURRENCY is what uvicorn (and gunicorn) read for --workers.
@@ -68,6 +80,12 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
+            raise ValueError("SIGNPOST_OIDC_ISSUER needs SIGNPOST_OIDC_CLIENT_ID and SIGNPOST_OIDC_CLIENT_SECRET too")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         # The shared admin key is never accepted in production (api/auth.py): named accounts
         # and per-integration tokens replace it, so production no longer asks for one.
@@ -81,6 +99,8 @@ class Settings(BaseSettings):
                     raise ValueError(f"{name} must be set to a random value of at least 32 characters in production")
             if self.database_url.startswith("sqlite"):
                 raise ValueError("SIGNPOST_DATABASE_URL must point at PostgreSQL in production")
+            if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+                raise ValueError("SIGNPOST_OIDC_ISSUER must be an https address in production")
             if self.api_processes > 1 and not self.redis_url:
                 raise ValueError(
                     f"SIGNPOST_REDIS_URL must be set in production when several API processes run "

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
     false,
     func,
 )
@@ -489,12 +490,17 @@ class Account(Base):
     so the audit trail's names keep meaning someone."""
 
     __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     email: Mapped[str] = mapped_column(String(255), unique=True)
     display_name: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The identity provider's issuer and subject, bound at the first OpenID Connect sign-in
+    # with the account's email; after that only this subject can sign in as the account.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC))
     created_by: Mapped[str] = mapped_column(String(255))

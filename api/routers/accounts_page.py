@@ -35,6 +35,8 @@ router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 4096
 t = translator("en")
 DONE = {"created", "role", "revoked", "restored"}
+# Where a person goes once signed in: the page their role is for.
+LANDING = {"viewer": "/insights", "administrator": "/accounts"}
 
 
 class ChangeForm(BaseModel):
@@ -56,10 +58,18 @@ def _render(request: Request, template: str, status_code: int = 200, **values) -
 
 def _sign_in_page(request: Request, status_code: int = 200, errors: dict | None = None, email: str = "",
                   retry_after: int | None = None) -> HTMLResponse:
-    response = _render(request, "accounts_sign_in.html", status_code, errors=errors or {}, email=email)
+    response = _render(request, "accounts_sign_in.html", status_code, errors=errors or {}, email=email,
+                       organisation_name=organisation_name(request))
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def organisation_name(request: Request) -> str | None:
+    """The name on the "Sign in with ..." button, when OpenID Connect sign-in is set up (api/oidc.py)."""
+    if getattr(request.app.state, "organisation_sign_in", None) is None:
+        return None
+    return request.app.state.settings.oidc_provider_name
 
 
 def _accounts_page(request: Request, admin: Principal, status_code: int = 200, errors: dict | None = None,
@@ -94,7 +104,8 @@ async def accounts_page(request: Request) -> Response:
     if admin is None:
         return _sign_in_page(request)
     if not admin.can("accounts"):
-        return _sign_in_page(request, 403, {"_role": t("accounts.errors.not_administrator")})
+        # Signed in, with another role: say so, and offer to sign out, rather than the sign-in form again.
+        return _render(request, "accounts_signed_in.html", 403, email=admin.email, csrf=admin.csrf)
     return _accounts_page(request, admin, done=_done_message(request))
 
 
@@ -107,14 +118,15 @@ async def sign_in_form(request: Request) -> Response:
     except ValidationError:
         return _sign_in_page(request, 400, {"email": t("accounts.errors.sign_in")}, email)
     try:
-        _body, cookie = await run_in_threadpool(_sign_in, request, form)
+        body, cookie = await run_in_threadpool(_sign_in, request, form)
     except LockedOut as locked:
         return _sign_in_page(request, 429, {"email": t("accounts.errors.locked", seconds=locked.retry_after)},
                              email, locked.retry_after)
     except ApiError as refused:
         key = "accounts.errors.unavailable" if refused.status_code == 503 else "accounts.errors.sign_in"
         return _sign_in_page(request, refused.status_code, {"email": t(key)}, email)
-    response = RedirectResponse("/accounts", status_code=303, headers={"Cache-Control": "no-store"})
+    response = RedirectResponse(LANDING.get(body["account"]["role"], "/accounts"), status_code=303,
+                                headers={"Cache-Control": "no-store"})
     set_session_cookie(response, request, cookie)
     return response
 

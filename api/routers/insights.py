@@ -1,11 +1,12 @@
 """Commissioner insights (docs/insights.md): the page, and CSV/JSON exports.
 
-For the viewer role (docs/accounts.md): an API token with that role (outside production,
-also the development key). A link cannot carry a header, and a token must never sit in an
-address, a cookie or a log, so:
-- the page is a POST form: GET /insights asks for the token, POST /insights answers with
-  the figures (the token travels in the form body and comes back only in the page's own
-  forms, on a page marked no-store);
+For the viewer role (docs/accounts.md), three ways in:
+- a signed-in viewer's staff session (a password, or the organisation's OpenID sign-in):
+  GET /insights shows the figures; the page's forms carry the session's CSRF token;
+- an API token with that role (outside production, also the development key), typed into
+  the page: a link cannot carry a header, and a token must never sit in an address, a
+  cookie or a log, so the token travels in the POST form body and comes back only in the
+  page's own forms, on a page marked no-store;
 - scripts use GET /insights/export.csv or .json with `Authorization: Bearer <token>`.
 Bad tokens count towards the same lock-out as everywhere else.
 """
@@ -23,11 +24,12 @@ from directory.models import InsightArea, InsightOutcome
 
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import Principal, credential_principal
+from api.auth import Principal, credential_principal, csrf_matches, session_principal
 from api.deps import SettingsDep
 from api.errors import ApiError, responses
 from api.insights import charts, publish
 from api.pages import PAGE_HEADERS, TEMPLATES, page_context
+from api.routers.accounts_page import organisation_name
 from api.settings import Settings
 
 router = APIRouter(prefix="/insights", tags=["Commissioner insights"])
@@ -48,7 +50,8 @@ class InsightQuery(BaseModel):
 
 class InsightForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    key: str = Field(max_length=512)
+    key: str | None = Field(None, max_length=512)
+    csrf: str | None = Field(None, max_length=256)
     first_week: dt.date | None = None
     last_week: dt.date | None = None
     area: InsightArea | None = None
@@ -97,9 +100,37 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
+def _sign_in_page(request: Request, status_code: int = 200, error: str | None = None) -> HTMLResponse:
+    return _render(request, "insights_sign_in.html", status_code=status_code, error=error,
+                   organisation_name=organisation_name(request))
+
+
+def _signed_in_viewer(request: Request) -> Principal | None:
+    principal = session_principal(request)
+    return principal if principal is not None and principal.can("insights") else None
+
+
+def _figures_page(request: Request, form: InsightForm, viewer: Principal | None) -> Response:
+    summary = _summary(request, form.first_week, form.last_week, form.area)
+    if form.format != "page":
+        return _download(summary, form.format)
+    outcomes = list(InsightOutcome)
+    series = {outcome: summary.weekly(outcome) for outcome in outcomes}
+    return _render(
+        request, "insights.html", key=None if viewer else form.key, csrf=viewer.csrf if viewer else None,
+        email=viewer.email if viewer else None, summary=summary, outcomes=outcomes,
+        areas=list(InsightArea), weeks=_week_choices(),
+        charts=[(outcome, charts.bar_chart(series[outcome])) for outcome in outcomes],
+        weekly=[(week, {o: series[o][i][1] for o in outcomes}) for i, week in enumerate(summary.selection.weeks)],
+    )
+
+
 @router.get("", response_class=HTMLResponse, include_in_schema=False)
-def sign_in(request: Request) -> Response:
-    return _render(request, "insights_sign_in.html")
+async def sign_in(request: Request) -> Response:
+    viewer = await run_in_threadpool(_signed_in_viewer, request)
+    if viewer is None:
+        return _sign_in_page(request)
+    return _figures_page(request, InsightForm(), viewer)
 
 
 @router.post("", response_class=HTMLResponse, include_in_schema=False)
@@ -110,26 +141,23 @@ async def insights_page(request: Request, settings: SettingsDep) -> Response:
     try:
         form = InsightForm.model_validate(fields)
     except ValidationError:
-        return _render(request, "insights_sign_in.html", status_code=400, error="insights.errors.form")
+        return _sign_in_page(request, 400, "insights.errors.form")
+    if form.key is None and form.csrf is None:
+        return _sign_in_page(request, 400, "insights.errors.form")
+    if form.key is None:
+        # The page's own forms for a signed-in viewer: the session, and its CSRF token.
+        viewer = await run_in_threadpool(_signed_in_viewer, request)
+        if viewer is None or not csrf_matches(viewer, form.csrf):
+            return _sign_in_page(request, 403 if viewer else 401, "insights.errors.session")
+        return _figures_page(request, form, viewer)
     try:
         await run_in_threadpool(viewer_from_key, request, form.key)
     except ApiError as refused:
-        response = _render(request, "insights_sign_in.html", status_code=refused.status_code,
-                           error="insights.errors.key")
+        response = _sign_in_page(request, refused.status_code, "insights.errors.key")
         if refused.retry_after is not None:
             response.headers["Retry-After"] = str(refused.retry_after)
         return response
-    summary = _summary(request, form.first_week, form.last_week, form.area)
-    if form.format != "page":
-        return _download(summary, form.format)
-    outcomes = list(InsightOutcome)
-    series = {outcome: summary.weekly(outcome) for outcome in outcomes}
-    return _render(
-        request, "insights.html", key=form.key, summary=summary, outcomes=outcomes,
-        areas=list(InsightArea), weeks=_week_choices(),
-        charts=[(outcome, charts.bar_chart(series[outcome])) for outcome in outcomes],
-        weekly=[(week, {o: series[o][i][1] for o in outcomes}) for i, week in enumerate(summary.selection.weeks)],
-    )
+    return _figures_page(request, form, None)
 
 
 def _export(request: Request, settings: Settings, authorization: str | None, query: InsightQuery,

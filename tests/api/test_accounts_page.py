@@ -181,3 +181,29 @@ def test_signing_out_needs_the_csrf_token_and_clears_the_cookie(site):
     out = site.post("/auth/sign-out/form", data={"csrf": csrf}, follow_redirects=False)
     assert out.status_code == 303 and f'{SESSION_COOKIE}=""' in out.headers["set-cookie"]
     assert 'action="/auth/sign-in/form"' in site.get("/accounts").text
+
+
+def test_a_viewer_signed_in_with_a_password_reads_the_insights_with_the_session(site):
+    account(site, "analyst@council.example", "viewer")
+    landed = form_sign_in(site, "analyst@council.example")
+    assert landed.status_code == 303 and landed.headers["location"] == "/insights"
+    figures = site.get("/insights")
+    assert figures.status_code == 200 and "What people needed" in figures.text
+    assert 'name="key"' not in figures.text and "analyst@council.example" in figures.text
+    csrf = csrf_of(figures.text)
+    download = site.post("/insights", data={"csrf": csrf, "format": "csv"})
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    # Another site cannot make the signed-in viewer's browser fetch the figures: no CSRF token, no figures.
+    forged = site.post("/insights", data={"csrf": "a guess", "format": "csv"})
+    assert forged.status_code == 403 and "What people needed" not in forged.text
+    # Signed out, the page asks to sign in again.
+    assert site.post("/auth/sign-out/form", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    site.cookies.clear()
+    assert "What people needed" not in site.get("/insights").text
+
+
+def test_an_editors_session_does_not_open_the_insights(site):
+    account(site, "editor@council.example", "editor")
+    assert form_sign_in(site, "editor@council.example").headers["location"] == "/accounts"
+    page = site.get("/insights")
+    assert page.status_code == 200 and "What people needed" not in page.text and 'name="key"' in page.text

@@ -104,14 +104,14 @@ def seed_sample_counts(database_url: str, weeks: int = 12) -> None:
 
 def sign_in(page: Page, base: str, key: str = KEY) -> None:
     page.goto(base + "/insights")
-    page.get_by_label("Commissioners' key").fill(key)
+    page.get_by_label("API token").fill(key)
     with page.expect_navigation():
         page.get_by_role("button", name="Show the figures").click()
 
 
 def test_a_wrong_key_shows_an_error_and_no_figures(page: Page, insights_server: str):
     sign_in(page, insights_server, key="not-the-key")
-    assert page.get_by_role("alert").inner_text().startswith("That key is not right")
+    assert page.get_by_role("alert").inner_text().startswith("That token is not right")
     assert page.locator("svg").count() == 0
     assert axe_violations(page) == []
 
