@@ -1,16 +1,14 @@
 """Staff sign-in with the organisation's account (OpenID Connect; api/oidc.py, docs/accounts.md),
-against a real OpenID provider the tests start on this machine (oidc-provider-mock: Authlib's
-provider, with discovery, JWKS, signed ID tokens and PKCE). No network, nothing mocked in
-Signpost: the API fetches the provider's discovery document and keys and exchanges the code
+against a real OpenID provider the tests start in its own process on this machine
+(tests/api/identity_provider.py). No network, nothing mocked in Signpost: the API fetches the provider's discovery document and keys and exchanges the code
 over HTTP exactly as it would with Microsoft Entra ID."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import oidc_provider_mock
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -18,6 +16,7 @@ from pydantic import ValidationError
 from api.auth import SESSION_COOKIE
 from api.oidc import STATE_COOKIE
 from api.settings import Settings
+from tests.api.identity_provider import person, running_identity_provider
 from tests.api.test_accounts import DEV, account, audit, https_client
 
 CLIENT = {"oidc_client_id": "signpost", "oidc_client_secret": "a client secret the provider accepts"}
@@ -25,8 +24,8 @@ CLIENT = {"oidc_client_id": "signpost", "oidc_client_secret": "a client secret t
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
-    with oidc_provider_mock.run_server_in_thread(require_nonce=True) as server:
-        yield f"http://localhost:{server.server_port}"
+    with running_identity_provider() as issuer:
+        yield issuer
 
 
 @pytest.fixture
@@ -34,12 +33,6 @@ def site(fresh_database_url, provider) -> Iterator[TestClient]:
     with https_client(fresh_database_url, oidc_issuer=provider, public_base_url="https://testserver",
                       oidc_provider_name="Warwickshire County Council", **CLIENT) as client:
         yield client
-
-
-def person(provider: str, sub: str, **claims) -> None:
-    """What the identity provider knows about someone (their directory entry at the council)."""
-    response = httpx.put(f"{provider}/users/{quote(sub)}", json=claims)
-    assert response.status_code == 204, response.text
 
 
 def to_provider(site: TestClient) -> httpx.Response:

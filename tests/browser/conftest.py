@@ -45,9 +45,9 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
 
 
 @contextmanager
-def running_api(database_url: str, **settings: str) -> Iterator[str]:
-    """A real uvicorn serving the API on a free loopback port, with SIGNPOST_* overrides."""
-    port = free_port()
+def running_api(database_url: str, port: int | None = None, **settings: str) -> Iterator[str]:
+    """A real uvicorn serving the API on a (free) loopback port, with SIGNPOST_* overrides."""
+    port = port or free_port()
     env = {**os.environ, "SIGNPOST_DATABASE_URL": database_url, "SIGNPOST_ENVIRONMENT": "test",
            "SIGNPOST_LOG_LEVEL": "WARNING", **settings}
     process = subprocess.Popen(

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from api.auth import SESSION_COOKIE
-from tests.browser.conftest import axe_violations, running_api
+from tests.api.identity_provider import person, running_identity_provider
+from tests.browser.conftest import axe_violations, free_port, running_api
 
 KEY = "browser-test-accounts-key-" + "k" * 16
 PASSWORD = "correct horse battery staple"
@@ -96,3 +97,44 @@ def test_an_administrator_manages_accounts_by_keyboard(page: Page, accounts_serv
     page.get_by_role("button", name="Sign out").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to manage accounts")
     assert SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}
+
+
+@pytest.fixture(scope="module")
+def organisation_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The API with OpenID sign-in, and a real provider on another site (127.0.0.1 against
+    localhost), so the browser treats the provider's redirect back as cross-site."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('oidc-db') / 'signpost.db'}"
+    with running_identity_provider() as issuer:
+        port = free_port()
+        base = f"http://localhost:{port}"
+        with running_api(database_url, port=port, SIGNPOST_ADMIN_API_KEY=KEY, SIGNPOST_LOAD_SEED_ON_EMPTY="false",
+                         SIGNPOST_OIDC_ISSUER=issuer, SIGNPOST_OIDC_CLIENT_ID="signpost",
+                         SIGNPOST_OIDC_CLIENT_SECRET="a client secret the provider accepts",
+                         SIGNPOST_OIDC_PROVIDER_NAME="Warwickshire County Council",
+                         SIGNPOST_PUBLIC_BASE_URL=base):
+            made = httpx.post(base + "/admin/accounts", headers={"X-API-Key": KEY},
+                              json={"email": "lead@warwickshire.example", "display_name": "Lead Admin",
+                                    "role": "administrator"})
+            assert made.status_code == 201, made.text
+            person(issuer, "entra-object-id-1", email="lead@warwickshire.example")
+            yield base, issuer
+
+
+def test_an_invited_administrator_signs_in_with_the_organisation_in_a_real_browser(page: Page, organisation_server):
+    base, issuer = organisation_server
+    page.goto(base + "/accounts")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Sign in with Warwickshire County Council").click()
+    page.wait_for_url(issuer + "/**")
+    page.get_by_placeholder("sub").fill("entra-object-id-1")
+    page.get_by_role("button", name="Authorize").click()
+    # The callback sets the Strict session, then moves on from Signpost itself, so the
+    # accounts page arrives signed in: a plain redirect would arrive without the cookie.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accounts")
+    assert page.url == base + "/accounts"
+    expect(page.get_by_text("Signed in as lead@warwickshire.example")).to_be_visible()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert set(cookies) == {SESSION_COOKIE}  # the sign-in's own state cookie is gone
+    staff = cookies[SESSION_COOKIE]
+    assert (staff["httpOnly"], staff["secure"], staff["sameSite"]) == (True, True, "Strict")
+    assert axe_violations(page) == []
