@@ -182,21 +182,32 @@ def list_tokens(query: Annotated[PageQuery, Query()], session: SessionDep, _admi
 @router.post("/admin/tokens", status_code=201, summary="Issue an API token with a role; the secret is shown once",
              responses=responses(401, 403, 429))
 def create_token(body: Annotated[NewToken, Body()], session: SessionDep, admin: AdministratorDep) -> JSONResponse:
+    token, secret = issue_token(session, body, admin)
+    return JSONResponse({**token_json(token), "token": secret}, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+def issue_token(session: Session, body: NewToken, admin: Principal) -> tuple[ApiToken, str]:
+    """A new token and its secret (to show once), audited under the administrator's name; the
+    JSON route and the accounts page both use it."""
     token_id, secret, digest = new_token_secret()
     token = ApiToken(id=token_id, name=body.name, role=body.role, secret_hash=digest, created_by=admin.label,
                      created_at=dt.datetime.now(dt.UTC))
     session.add(token)
     audit(session, admin.label, "token_create", "api_token", token_id, after={"name": body.name, "role": body.role})
-    return JSONResponse({**token_json(token), "token": secret}, status_code=201, headers={"Cache-Control": "no-store"})
+    return token, secret
 
 
-@router.post("/admin/tokens/{id}/revoke", summary="Revoke an API token at once", responses=responses(401, 403, 404, 429))
-def revoke_token(id: TokenId, session: SessionDep, admin: AdministratorDep) -> dict:
-    token = session.get(ApiToken, id)
+def revoke(session: Session, token_id: str, admin: Principal) -> ApiToken:
+    token = session.get(ApiToken, token_id[:16])
     if token is None:
         raise ApiError(404, "not_found", "No token has that id.")
     if token.revoked_at is None:
         token.revoked_at = dt.datetime.now(dt.UTC)
         audit(session, admin.label, "token_revoke", "api_token", token.id, after={"name": token.name})
-    return token_json(token)
+    return token
+
+
+@router.post("/admin/tokens/{id}/revoke", summary="Revoke an API token at once", responses=responses(401, 403, 404, 429))
+def revoke_token(id: TokenId, session: SessionDep, admin: AdministratorDep) -> dict:
+    return token_json(revoke(session, id, admin))
 

@@ -21,20 +21,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from directory.models import Account
+from directory.models import Account, ApiToken
 
 from api.auth import ROLES, LockedOut, Principal, csrf_matches, find_account, new_account, session_principal
 from api.errors import ApiError
 from api.i18n import translator
 from api.pages import PAGE_HEADERS, TEMPLATES, page_context
 from api.routers.accounts import (
-    NewAccount, SignIn, _sign_in, apply_change, clear_session_cookie, set_session_cookie,
+    NewAccount, NewToken, SignIn, _sign_in, apply_change, clear_session_cookie, issue_token, revoke,
+    set_session_cookie,
 )
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 4096
 t = translator("en")
-DONE = {"created", "role", "revoked", "restored"}
+DONE = {"created", "role", "revoked", "restored", "token_revoked"}
+TOKENS_SHOWN = 200
 # Where a person goes once signed in: the page their role is for.
 LANDING = {"viewer": "/insights", "administrator": "/accounts"}
 
@@ -73,12 +75,21 @@ def organisation_name(request: Request) -> str | None:
 
 
 def _accounts_page(request: Request, admin: Principal, status_code: int = 200, errors: dict | None = None,
-                   form: dict | None = None, done: str | None = None) -> HTMLResponse:
+                   form: dict | None = None, done: str | None = None, new_token: dict | None = None,
+                   token_form: dict | None = None) -> HTMLResponse:
     with request.app.state.sessionmaker.begin() as session:
         accounts = [{"id": a.id, "email": a.email, "display_name": a.display_name, "role": a.role,
-                     "active": a.active} for a in session.scalars(select(Account).order_by(Account.email))]
+                     "active": a.active, "password": a.password_hash is not None,
+                     "organisation": a.oidc_subject is not None}
+                    for a in session.scalars(select(Account).order_by(Account.email))]
+        tokens = [{"id": k.id, "name": k.name, "role": k.role, "created_by": k.created_by,
+                   "created_at": k.created_at.date(), "last_used_at": k.last_used_at.date() if k.last_used_at else None,
+                   "revoked": k.revoked_at is not None}
+                  for k in session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
+                                                                     ApiToken.created_at.desc()).limit(TOKENS_SHOWN))]
     return _render(request, "accounts.html", status_code, admin=admin, csrf=admin.csrf, accounts=accounts,
-                   roles=ROLES, errors=errors or {}, form=form or {}, done=done)
+                   tokens=tokens, roles=ROLES, errors=errors or {}, form=form or {}, done=done, new_token=new_token,
+                   token_form=token_form or {}, organisation_name=organisation_name(request))
 
 
 def _done_message(request: Request) -> str | None:
@@ -86,12 +97,12 @@ def _done_message(request: Request) -> str | None:
     if kind not in DONE or len(email) > 255:
         return None
     role = t(f"accounts.role_names.{role}") if role in ROLES else ""
-    return t(f"accounts.done.{kind}", email=email, role=role)
+    return t(f"accounts.done.{kind}", email=email, name=email, role=role)
 
 
-def _redirect(kind: str, email: str, role: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/accounts?done={kind}&email={quote(email)}&role={quote(role)}", status_code=303,
-                            headers={"Cache-Control": "no-store"})
+def _redirect(kind: str, email: str, role: str = "", anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/accounts?done={kind}&email={quote(email)}&role={quote(role)}{anchor}",
+                            status_code=303, headers={"Cache-Control": "no-store"})
 
 
 async def _administrator(request: Request) -> Principal | None:
@@ -197,6 +208,51 @@ def _change(request: Request, admin: Principal, account_id: str, form: ChangeFor
         return account.email, account.role
 
 
+def _issue(request: Request, admin: Principal, fields: dict[str, str]) -> tuple[dict, dict | None]:
+    try:
+        body = NewToken.model_validate({"name": fields.get("token_name", "").strip(),
+                                        "role": fields.get("token_role", "")})
+    except ValidationError as invalid:
+        fields_wrong = {str(problem["loc"][0]) for problem in invalid.errors() if problem["loc"]}
+        return {f"token_{name}": t(f"accounts.errors.token_{name}") for name in ("name", "role")
+                if name in fields_wrong}, None
+    with request.app.state.sessionmaker.begin() as session:
+        token, secret = issue_token(session, body, admin)
+        return {}, {"name": token.name, "role": token.role, "secret": secret}
+
+
+@router.post("/accounts/tokens", response_class=HTMLResponse)
+async def issue_from_page(request: Request) -> Response:
+    """Issue an API token. The secret is on this one answer only (marked no-store), never in a
+    redirect address, so the page answers directly rather than post/redirect/get."""
+    admin, fields, refusal = await _checked(request)
+    if refusal is not None:
+        return refusal
+    errors, new_token = await run_in_threadpool(_issue, request, admin, fields)
+    if errors:
+        kept = {name: fields.get(name, "") for name in ("token_name", "token_role")}
+        return _accounts_page(request, admin, 400, errors, token_form=kept)
+    return _accounts_page(request, admin, 201, new_token=new_token)
+
+
+def _revoke(request: Request, admin: Principal, token_id: str) -> str:
+    with request.app.state.sessionmaker.begin() as session:
+        return revoke(session, token_id, admin).name
+
+
+@router.post("/accounts/tokens/{id}/revoke", response_class=HTMLResponse)
+async def revoke_from_page(id: str, request: Request) -> Response:
+    admin, _fields, refusal = await _checked(request)
+    if refusal is not None:
+        return refusal
+    try:
+        name = await run_in_threadpool(_revoke, request, admin, id)
+    except ApiError:
+        return _accounts_page(request, admin, 404, {"_form": t("accounts.errors.no_token")})
+    return _redirect("token_revoked", name, anchor="#tokens")
+
+
+# Last: "/accounts/{id}" would otherwise also match "/accounts/tokens".
 @router.post("/accounts/{id}", response_class=HTMLResponse)
 async def change_from_page(id: str, request: Request) -> Response:
     admin, fields, refusal = await _checked(request)
@@ -215,4 +271,3 @@ async def change_from_page(id: str, request: Request) -> Response:
         return _accounts_page(request, admin, refused.status_code, {"_form": t(key)})
     kind = {"role": "role", "revoke": "revoked", "restore": "restored"}[form.action]
     return _redirect(kind, email, role)
-

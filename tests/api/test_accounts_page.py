@@ -207,3 +207,31 @@ def test_an_editors_session_does_not_open_the_insights(site):
     assert form_sign_in(site, "editor@council.example").headers["location"] == "/accounts"
     page = site.get("/insights")
     assert page.status_code == 200 and "What people needed" not in page.text and 'name="key"' in page.text
+
+
+def test_an_administrator_issues_a_token_on_the_page_sees_it_once_and_revokes_it(site):
+    csrf = signed_in_admin(site)
+    issued = site.post("/accounts/tokens", data={"csrf": csrf, "token_name": "Prometheus scraper",
+                                                 "token_role": "viewer"})
+    assert issued.status_code == 201 and issued.headers["cache-control"] == "no-store"
+    secret = re.search(r'id="new-token" class="token-secret" value="(sp_[^"]+)"', issued.text).group(1)
+    assert site.get("/metrics", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    listed = site.get("/accounts").text
+    assert "Prometheus scraper" in listed and secret not in listed  # shown once, never again
+    token_id = re.search(r'action="/accounts/tokens/([0-9a-f]+)/revoke"', listed).group(1)
+    revoked = site.post(f"/accounts/tokens/{token_id}/revoke", data={"csrf": csrf}, follow_redirects=False)
+    assert revoked.status_code == 303 and revoked.headers["location"].endswith("#tokens")
+    assert "is revoked and no longer works" in site.get(revoked.headers["location"]).text
+    assert site.get("/metrics", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    actions = {(e["action"], e["actor"]) for e in audit(site)}
+    assert {("token_create", "lead@council.example"), ("token_revoke", "lead@council.example")} <= actions
+
+
+def test_issuing_a_token_needs_the_csrf_token_and_a_good_name(site):
+    csrf = signed_in_admin(site)
+    forged = site.post("/accounts/tokens", data={"csrf": "a guess", "token_name": "x", "token_role": "editor"})
+    assert forged.status_code == 403 and "sp_" not in forged.text
+    bad = site.post("/accounts/tokens", data={"csrf": csrf, "token_name": "<script>", "token_role": "owner"})
+    assert bad.status_code == 400 and 'href="#token_name"' in bad.text and 'href="#token_role"' in bad.text
+    assert "sp_" not in bad.text
+    assert site.get("/admin/tokens", headers=DEV).json()["contents"] == []

@@ -3,6 +3,7 @@ account, change its role, revoke it; the error summary takes focus; axe finds no
 (WCAG 2.2 AA); the session cookie is HttpOnly, Secure and SameSite=Strict."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -88,6 +89,19 @@ def test_an_administrator_manages_accounts_by_keyboard(page: Page, accounts_serv
     expect(page.get_by_role("status")).to_have_text("new.editor@council.example is revoked and cannot sign in.")
     expect(page.get_by_role("row", name="New Editor")).to_contain_text("Revoked")
     assert axe_violations(page) == []
+
+    # An API token for another system: shown once, in a read-only field, then revocable.
+    page.fill("#token_name", "Prometheus scraper")
+    page.select_option("#token_role", "viewer")
+    page.get_by_role("button", name="Issue token").press("Enter")
+    secret = page.get_by_label("The token", exact=True)
+    expect(secret).to_have_value(re.compile(r"^sp_[0-9a-f]{16}\."))
+    assert httpx.get(accounts_server + "/metrics",
+                     headers={"Authorization": f"Bearer {secret.input_value()}"}).status_code == 200
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Revoke the token Prometheus scraper").press("Enter")
+    expect(page.get_by_role("status")).to_have_text("The token “Prometheus scraper” is revoked and no longer works.")
+    assert page.get_by_label("The token", exact=True).count() == 0
 
     trail = httpx.get(accounts_server + "/admin/audit?per_page=100", headers={"X-API-Key": KEY}).json()["contents"]
     mine = {(e["action"], e["actor"]) for e in trail if e["entity_type"] == "account"}
