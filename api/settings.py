@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_KEY = "development-only-admin-key-change-me"
@@ -78,6 +78,12 @@ class Settings(BaseSettings):
             except ValueError as error:
                 raise ValueError(f"SIGNPOST_{name.upper()} is not a rate limit such as '5 per 15 minutes'") from error
         return self
+
+    @field_validator("oidc_issuer", "oidc_client_id", "oidc_client_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # compose and the ConfigMap pass an unset optional variable as an empty string.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _oidc_complete(self) -> Settings:

@@ -238,3 +238,8 @@ def test_settings_need_the_client_and_https_in_production():
         Settings(environment="production", database_url="postgresql+psycopg://db/signpost",
                  channel_token="c" * 40, session_secret="s" * 40,
                  oidc_issuer="http://login.example/tenant", **CLIENT)
+
+
+def test_empty_variables_leave_it_off_as_compose_and_the_config_map_pass_them():
+    settings = Settings(environment="test", oidc_issuer="", oidc_client_id="", oidc_client_secret="")
+    assert settings.oidc_issuer is None and settings.oidc_client_secret is None
