@@ -9,6 +9,8 @@ import logging
 import httpx
 import pytest
 
+from actions import api_client
+from actions.settings import load_settings
 from tests.bot.helpers import FakeDirectory, down, json_response, service, signpost_answer
 
 GOOD_ANSWER = signpost_answer(
@@ -70,27 +72,33 @@ async def test_a_refused_request_is_not_repeated():
 
 
 @pytest.mark.asyncio
-async def test_a_slow_directory_times_out_quickly_and_is_tried_once_more():
-    async def slow(request: httpx.Request) -> httpx.Response:
-        await asyncio.sleep(5)
-        return json_response(GOOD_ANSWER)
+async def test_a_slow_directory_times_out_on_the_clients_own_timeout_and_is_tried_once_more():
+    """A real server that accepts and never answers: only the client's own timeout
+    (SIGNPOST_API_TIMEOUT_SECONDS) can end each attempt, so two attempts take about twice it."""
+    connections = []
+    release = asyncio.Event()
 
-    calls = []
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        await reader.read(65536)  # the request; then silence until the client gives up
+        await release.wait()
+        writer.close()
 
-    class SlowTransport(httpx.AsyncBaseTransport):
-        async def handle_async_request(self, request):
-            calls.append(request)
-            try:
-                return await asyncio.wait_for(slow(request), timeout=0.2)
-            except asyncio.TimeoutError:
-                raise httpx.ReadTimeout("too slow", request=request) from None
-
-    directory = FakeDirectory(always(json_response(GOOD_ANSWER)))
-    directory.client._transport = SlowTransport()
-    started = asyncio.get_running_loop().time()
-    assert await directory.client.signpost("stalking") is None
-    assert len(calls) == 2
-    assert asyncio.get_running_loop().time() - started < 2
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    timeout = 0.4
+    client = api_client.DirectoryClient(load_settings(
+        {"SIGNPOST_API_URL": f"http://127.0.0.1:{port}", "SIGNPOST_API_TIMEOUT_SECONDS": str(timeout)}))
+    try:
+        started = asyncio.get_running_loop().time()
+        assert await client.signpost("stalking") is None
+        took = asyncio.get_running_loop().time() - started
+    finally:
+        release.set()
+        server.close()
+        await server.wait_closed()
+    assert len(connections) == 2  # tried once more
+    assert 2 * timeout <= took < 2 * timeout + 1.0, took
 
 
 @pytest.mark.asyncio

@@ -216,8 +216,8 @@ def test_the_net_rarely_fires_on_the_dialogue_intents():
     """Greetings, answers and questions (this work's NLU data) should almost never
     look like danger: a false alarm costs one extra message each time."""
     nlu = REPO_ROOT / "bot" / "data" / "nlu"
-    examples = [
-        e
+    by_intent = {
+        intent: _examples(nlu / file, intent)
         for file, intents in (
             (
                 "dialogue.yml",
@@ -234,7 +234,10 @@ def test_the_net_rarely_fires_on_the_dialogue_intents():
             ),
         )
         for intent in intents
-        for e in _examples(nlu / file, intent)
-    ]
+    }
+    # A renamed intent or a moved file must fail here, not leave nothing to check.
+    thin = {intent: len(found) for intent, found in by_intent.items() if len(found) < 20}
+    assert not thin, f"too few examples to measure: {thin}"
+    examples = [e for found in by_intent.values() for e in found]
     alarms = [e for e in examples if danger_sign(e)]
     assert len(alarms) <= len(examples) * 0.02, alarms
