@@ -6,15 +6,10 @@ from typing import Any, Iterable
 
 from actions.disclosure_cues import categories_named_in
 from actions.settings import SECOND_CATEGORY_MIN_CONFIDENCE
+from vocabulary.categories import CATEGORIES
 
-CATEGORIES = (
-    "domestic_abuse",
-    "sexual_violence",
-    "stalking",
-    "fgm",
-    "honour_based_abuse",
-    "forced_marriage",
-)
+__all__ = ["CATEGORIES"]
+
 DISCLOSURE_PREFIX = "disclose_"
 DANGER_INTENT = "immediate_danger"
 

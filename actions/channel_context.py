@@ -15,7 +15,8 @@ from typing import Any, List, Optional
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.i18n import supported_locale
-from actions.settings import OUTSIDE_PILOT, PILOT_AREA_IDS
+# A partner embed may pass a pilot area's id or "outside" as the `area` in the metadata.
+from vocabulary.areas import OUTSIDE as OUTSIDE_PILOT, PILOT_AREA_IDS
 
 SESSION_METADATA_SLOT = "session_started_metadata"
 

@@ -57,7 +57,7 @@ def categories_named_in(text: Optional[str]) -> list[str]:
     return [category for category, cue in CUES if cue.search(text)]
 
 
-# Subjects some lines are offered for only when they come up (directory/ranking.py, TOPICS):
+# Subjects some lines are offered for only when they come up (vocabulary/ranking.py, TOPICS):
 # the Revenge Porn Helpline for shared images, the Modern Slavery helpline for exploitation,
 # Crimestoppers for telling without giving a name, and so on.
 TOPIC_CUES: tuple[tuple[str, re.Pattern], ...] = tuple(

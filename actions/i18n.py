@@ -15,6 +15,7 @@ from typing import Any, Optional
 import i18n as python_i18n
 
 from actions.settings import LOCALES_DIR
+from vocabulary.protocol import LANGUAGE_DETECTED
 
 DEFAULT_LOCALE = "en"
 _LOCALE_FILE = re.compile(r"^[a-z_]+\.(?P<locale>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.yml$")
@@ -63,7 +64,6 @@ def supported_locale(code: Optional[str]) -> Optional[str]:
 
 # Set by the NLU pipeline's LanguageIdentification on a message written in an offered
 # language other than English (bot/components/language_identification.py).
-LANGUAGE_DETECTED = "language_detected"
 
 
 def detected_language(tracker: Any) -> Optional[str]:

@@ -2,7 +2,7 @@
 
 Generated from directory/seed/ by `.venv/bin/python -m directory.fallback`; the
 answer whenever the directory API cannot give one. Who sees which line, and in what order,
-is decided by directory/ranking.py, the directory's own rules (the action server's image
+is decided by vocabulary/ranking.py, the directory's own rules (the action server's image
 carries that one file), never by a copy of them here.
 """
 
@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from actions.settings import SETTINGS
-from directory import ranking
+from vocabulary import ranking
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _audience(service: dict) -> str | None:
 
 def for_category(category: str, person: ranking.Person = ranking.Person(), need: str | None = None) -> list[dict]:
     """The bundled lines for a category, for this person, in the directory's own order:
-    the same rules (directory/ranking.py), applied to the lines the bundle carries."""
+    the same rules (vocabulary/ranking.py), applied to the lines the bundle carries."""
     offers = [ranking.offer_from_answer(s) for s in load()]
     ranked = ranking.rank(offers, category, (), person, need) or ranking.never_empty(offers, category)
     return [item.item for item in ranked]

@@ -14,7 +14,7 @@ from actions.api_client import directory
 from actions.formatting import services_message
 from actions.i18n import locale_of, t
 from actions.own_language import language_events
-from actions.settings import OUTSIDE_PILOT, PILOT_AREA_IDS
+from vocabulary.areas import OUTSIDE as OUTSIDE_PILOT, PILOT_AREA_IDS, UNKNOWN
 
 OWN_BEHAVIOUR_NEED = "own_behaviour"
 
@@ -52,7 +52,7 @@ class ActionOwnBehaviour(Action):
             area = tracker.get_slot("area")
             message["signpost_route"] = {
                 "route": OWN_BEHAVIOUR_NEED,
-                "area": area if area in PILOT_AREA_IDS or area == OUTSIDE_PILOT else "unknown",
+                "area": area if area in PILOT_AREA_IDS or area == OUTSIDE_PILOT else UNKNOWN,
             }
             dispatcher.utter_message(json_message=message)
         dispatcher.utter_message(text=t("chat.own_behaviour.danger", locale))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
-from actions.settings import OUTSIDE_PILOT
+from vocabulary.areas import OUTSIDE as OUTSIDE_PILOT
 
 _POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b", re.IGNORECASE)
 _PLACE_LEAD_IN = re.compile(

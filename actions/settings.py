@@ -7,16 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from directory.ranking import CARDS_SHOWN
+from vocabulary.ranking import CARDS_SHOWN
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 LOCALES_DIR = REPO_ROOT / "locales"
-
-# Pilot area ids, as docs/api-contract.md names them. A partner embed may pass one of
-# these (or "outside") as the `area` in the message metadata.
-PILOT_AREA_IDS = ("leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire")
-OUTSIDE_PILOT = "outside"
 
 # A second abuse category is read from the same message when the classifier gives it
 # at least this confidence ("he hits me and he raped me").

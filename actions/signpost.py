@@ -32,11 +32,12 @@ from actions.responses import (
     render_buttons,
 )
 from actions.settings import MAX_SERVICES_PER_CATEGORY
-from directory.ranking import Person, local_help_shown
+from vocabulary.areas import OUTSIDE, PILOT_AREA_IDS, UNKNOWN
+from vocabulary.ranking import Person, local_help_shown
 
 logger = logging.getLogger(__name__)
 
-# The age question's answers as the directory's age bands (directory/ranking.py): every
+# The age question's answers as the directory's age bands (vocabulary/ranking.py): every
 # service open to someone in the band, and none closed to all of it.
 # "adult" is the "18 to 59" button (and a "no" to the age question: 18 or over).
 AGE_BANDS = {"under_18": "under_18", "adult": "18_plus", "60_or_over": "60_plus"}
@@ -55,7 +56,7 @@ class CategoryAnswer:
     services: List[dict]
     place_name: Optional[str]
     # For the commissioners' counts (docs/insights.md): a pilot area, "outside" or "unknown".
-    insight_area: str = "unknown"
+    insight_area: str = UNKNOWN
     pilot_place_known: bool = False
     # The directory could not be reached: the bundled national lines stand in.
     from_bundle: bool = False
@@ -63,7 +64,6 @@ class CategoryAnswer:
     need: Optional[str] = None
 
 
-PILOT_AREA_IDS = {"leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"}
 
 
 def outcome_mark(answer: CategoryAnswer, shown: Optional[List[dict]] = None) -> dict:
@@ -188,7 +188,7 @@ async def find_services(
         if area_id in PILOT_AREA_IDS:
             insight_area = area_id
         else:
-            insight_area = "outside" if answer.get("area_status") == "outside_pilot" else "unknown"
+            insight_area = OUTSIDE if answer.get("area_status") == "outside_pilot" else UNKNOWN
         return CategoryAnswer(
             category, answer["services"], place_name, insight_area, area_id in PILOT_AREA_IDS,
             need=need,
@@ -200,7 +200,7 @@ async def find_services(
         category,
         services,
         None,
-        area if area in PILOT_AREA_IDS | {"outside"} else "unknown",
+        area if area in (*PILOT_AREA_IDS, OUTSIDE) else UNKNOWN,
         from_bundle=True,
         need=need,
     )

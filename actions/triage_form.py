@@ -31,7 +31,7 @@ from actions.i18n import DEFAULT_LOCALE, locale_of, supported_locale, t
 from actions.own_language import detected_language, language_events, switch_to
 from actions.places import chosen_candidate, place_query, place_slots
 from actions.responses import RATHER_NOT_SAY, Button, render_buttons, send
-from actions.settings import OUTSIDE_PILOT
+from vocabulary.areas import OUTSIDE as OUTSIDE_PILOT
 
 FALLBACK_INTENT = "nlu_fallback"
 logger = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from directory.signpost import ABOUT, AGE_BANDS, CATEGORIES, NEEDS, TOPICS
+from vocabulary.areas import OUTSIDE, PILOT_AREA_IDS
 
 MAX_PAGE_SIZE = 100
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
@@ -14,7 +15,7 @@ Need = Literal[NEEDS]  # type: ignore[valid-type]
 AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
 About = Literal[ABOUT]  # type: ignore[valid-type]
 TOPIC_LIST = r"^(?:" + "|".join(TOPICS) + r")(?:,(?:" + "|".join(TOPICS) + r"))*$"
-AreaId = Literal["leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire", "outside"]
+AreaId = Literal[(*PILOT_AREA_IDS, OUTSIDE)]
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 

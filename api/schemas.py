@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from directory.feed_schema import FeedService
-from directory.seed_schema import SeedLanguage, SeedLocation, SeedPhone, SeedSchedule, SeedService
+from directory.seed_schema import AreaOrNational, SeedLanguage, SeedLocation, SeedPhone, SeedSchedule, SeedService
+from vocabulary.categories import CATEGORIES
+
+Category = Literal[CATEGORIES]
 
 GSS = r"^[EWSN]\d{8}$"
-AreaOrNational = Literal["national", "leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"]
 
 
 class ServiceWrite(SeedService):
@@ -26,8 +28,7 @@ class ServiceWrite(SeedService):
     description: str = Field(min_length=1, max_length=5000)
     url: str | None = Field(None, pattern=r"^https?://[^\s<>\"']+$", max_length=500)
     email: str | None = Field(None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", max_length=255)
-    categories: list[Literal["domestic_abuse", "sexual_violence", "stalking", "fgm",
-                             "honour_based_abuse", "forced_marriage"]] = Field(max_length=6)
+    categories: list[Category] = Field(max_length=len(CATEGORIES))
     needs: list[str] = Field(max_length=13)
     eligibility: list[str] = Field(default=[], max_length=10)
     minimum_age: int | None = Field(None, ge=0, le=130)

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from directory.ranking import Audience
+from vocabulary.ranking import Audience
 from directory.seed_schema import CONTROL_CHARACTERS
 
 

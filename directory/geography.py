@@ -40,6 +40,8 @@ import brotli
 import msgpack
 import yaml
 
+from vocabulary import areas as vocabulary_areas
+
 __all__ = [
     "PILOT_AREAS",
     "Candidate",
@@ -55,11 +57,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class PilotArea:
-    id: str
-    name: str
-    gss_codes: frozenset[str]
+# A pilot area: its id, name, county and local authority districts (vocabulary/areas.json).
+PilotArea = vocabulary_areas.Area
 
 
 @dataclass(frozen=True)
@@ -94,58 +93,8 @@ class Resolution:
     northing: int | None
 
 
-PILOT_AREAS: dict[str, PilotArea] = {
-    area.id: area
-    for area in (
-        PilotArea(
-            id="leicester-leicestershire-rutland",
-            name="Leicester, Leicestershire and Rutland",
-            gss_codes=frozenset(
-                {
-                    "E06000016",  # Leicester
-                    "E06000017",  # Rutland
-                    "E07000129",  # Blaby
-                    "E07000130",  # Charnwood
-                    "E07000131",  # Harborough
-                    "E07000132",  # Hinckley and Bosworth
-                    "E07000133",  # Melton
-                    "E07000134",  # North West Leicestershire
-                    "E07000135",  # Oadby and Wigston
-                }
-            ),
-        ),
-        PilotArea(
-            id="derby-derbyshire",
-            name="Derby and Derbyshire",
-            gss_codes=frozenset(
-                {
-                    "E06000015",  # Derby
-                    "E07000032",  # Amber Valley
-                    "E07000033",  # Bolsover
-                    "E07000034",  # Chesterfield
-                    "E07000035",  # Derbyshire Dales
-                    "E07000036",  # Erewash
-                    "E07000037",  # High Peak
-                    "E07000038",  # North East Derbyshire
-                    "E07000039",  # South Derbyshire
-                }
-            ),
-        ),
-        PilotArea(
-            id="warwickshire",
-            name="Warwickshire",
-            gss_codes=frozenset(
-                {
-                    "E07000218",  # North Warwickshire
-                    "E07000219",  # Nuneaton and Bedworth
-                    "E07000220",  # Rugby
-                    "E07000221",  # Stratford-on-Avon
-                    "E07000222",  # Warwick
-                }
-            ),
-        ),
-    )
-}
+# The pilot areas and the local authorities each covers: vocabulary/areas.json.
+PILOT_AREAS: dict[str, PilotArea] = dict(vocabulary_areas.AREAS_BY_ID)
 
 _AREA_BY_GSS: dict[str, PilotArea] = {
     code: area for area in PILOT_AREAS.values() for code in area.gss_codes

@@ -35,16 +35,12 @@ from directory.models import (
 )
 from directory.seed_schema import SeedFile, SeedService, SeedTerm, TaxonomyFile
 from directory.snapshot import bump_revision
+from vocabulary.areas import ENGLAND_GSS, PILOT_AREAS
 
 SEED_DIR = Path(__file__).parent / "seed"
 TAXONOMY_FILE = "taxonomy.yaml"
-ENGLAND_GSS = "E92000001"
 STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
-STATE_PROVINCE = {
-    "leicester-leicestershire-rutland": "Leicestershire",
-    "derby-derbyshire": "Derbyshire",
-    "warwickshire": "Warwickshire",
-}
+STATE_PROVINCE = {area.id: area.state_province for area in PILOT_AREAS}
 
 
 def read_taxonomy(seed_dir: Path = SEED_DIR) -> TaxonomyFile:

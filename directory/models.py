@@ -6,7 +6,7 @@ Additions to the standard, all on `service` unless noted:
   they can be trusted; only services with an `assured_date` are ever shown publicly;
 - `scope` (national / local), `general` (shown for every category), `audience`
   (men, lgbt, children, worried_about_child, older_people, own_behaviour): how /signpost
-  orders answers (directory/ranking.py); attributes link a service to taxonomy terms by
+  orders answers (vocabulary/ranking.py); attributes link a service to taxonomy terms by
   `link_type` category, need, eligibility or topic;
 - `referral`, `hours_note`, `notes` (commissioners' internal notes, never published);
 - `phone.type` (voice / text / textphone) and `service_area.gss_code`;
@@ -41,6 +41,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.db import Base
+from vocabulary import areas
+from vocabulary.categories import CATEGORIES
 
 ID = String(36)
 
@@ -376,25 +378,15 @@ class DirectoryRevision(Base):
     )
 
 
-class InsightArea(str, enum.Enum):
-    """Where a count belongs: a pilot area, or no finer than "outside" or "unknown"."""
-
-    leicester_leicestershire_rutland = "leicester-leicestershire-rutland"
-    derby_derbyshire = "derby-derbyshire"
-    warwickshire = "warwickshire"
-    outside = "outside"
-    unknown = "unknown"
-
-
-class InsightCategory(str, enum.Enum):
-    domestic_abuse = "domestic_abuse"
-    sexual_violence = "sexual_violence"
-    stalking = "stalking"
-    fgm = "fgm"
-    honour_based_abuse = "honour_based_abuse"
-    forced_marriage = "forced_marriage"
-    # Outcomes the gateway sees (danger, quick exit, leaving) are not tied to a kind of abuse.
-    not_recorded = "not_recorded"
+# Where a count belongs: a pilot area (vocabulary/areas.json), or no finer than "outside"
+# or "unknown". Members are named like the ids, with underscores: InsightArea.warwickshire.
+InsightArea = enum.Enum("InsightArea", [(value.replace("-", "_"), value)
+                                        for value in (*areas.PILOT_AREA_IDS, areas.OUTSIDE, areas.UNKNOWN)],
+                        type=str, module=__name__)
+# The kinds of abuse (vocabulary/categories.py), and "not_recorded": outcomes the gateway sees
+# (danger, quick exit, leaving) are not tied to a kind of abuse.
+InsightCategory = enum.Enum("InsightCategory", [(value, value) for value in (*CATEGORIES, "not_recorded")],
+                            type=str, module=__name__)
 
 
 class InsightOutcome(str, enum.Enum):

@@ -40,10 +40,10 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from vocabulary.areas import ENGLAND_GSS
 
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://openreferraluk.org/specifications/3.0"
-ENGLAND_GSS = "E92000001"
 GSS_AT_END = re.compile(r"([EWSNK]\d{8})$")
 
 

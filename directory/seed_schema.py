@@ -8,7 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from directory.ranking import Audience
+from vocabulary.areas import NATIONAL, PILOT_AREA_IDS
+from vocabulary.ranking import Audience
+
+# Where a service is: a pilot area (vocabulary/areas.json), or all of England.
+AreaOrNational = Literal[(NATIONAL, *PILOT_AREA_IDS)]
 
 # UK numbers (0800 1111 has 8 digits; most have 10 or 11), 116 123, and 5-digit SMS short codes.
 PHONE_PATTERN = re.compile(r"^(?:0\d(?: ?\d){6,9}|116 ?\d{3}|\d{5})$")
@@ -91,9 +95,9 @@ class SeedService(Strict):
     needs: list[str]
     eligibility: list[str] = []
     general: bool = False
-    # Who the service is only for: see directory/ranking.py (AUDIENCES).
+    # Who the service is only for: see vocabulary/ranking.py (AUDIENCES).
     audience: Audience | None = None
-    # Offered only when one of these subjects comes up (directory/ranking.py, TOPICS).
+    # Offered only when one of these subjects comes up (vocabulary/ranking.py, TOPICS).
     topics: list[str] = []
     minimum_age: int | None = None
     maximum_age: int | None = None
@@ -123,7 +127,7 @@ class SeedService(Strict):
 
 
 class SeedFile(Strict):
-    area: str
+    area: AreaOrNational
     defaults: dict[str, object] = {}
     services: list[SeedService]
 

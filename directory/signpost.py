@@ -1,6 +1,6 @@
 """The ordered answer to "who can help with this, near here, now".
 
-The order is directory/ranking.py's, the one set of rules the action server uses too: the
+The order is vocabulary/ranking.py's, the one set of rules the action server uses too: the
 person first (a child, an older person, LGBT+ people, men), then the need, local help before
 national lines, general lines last. Services are never shown unless a commissioner's source
 has assured them and they are active.
@@ -14,7 +14,7 @@ from typing import Literal
 from directory import geography, hours
 from directory.confidential import front_door_and_referral, redactor_for
 from directory.models import Service, ServiceStatus
-from directory.ranking import (  # noqa: F401 - the vocabulary, re-exported for the API
+from vocabulary.ranking import (  # noqa: F401 - the vocabulary, re-exported for the API
     ABOUT,
     AGE_BANDS,
     CATEGORIES,
@@ -30,7 +30,7 @@ from directory.ranking import (  # noqa: F401 - the vocabulary, re-exported for 
     primary_language,
     rank,
 )
-from directory.ranking import eligible as _eligible_offer
+from vocabulary.ranking import eligible as _eligible_offer
 
 Group = Literal["local", "national", "general"]
 

@@ -16,9 +16,9 @@ RUN useradd --system --uid 10001 --create-home --home-dir /home/signpost signpos
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY actions actions
-# The directory's ranking rules, one file of plain Python: the bundled national lines are
-# ordered by the same rules as /signpost (directory/ranking.py).
-COPY directory/__init__.py directory/ranking.py directory/
+# The shared vocabulary (areas, categories, the ranking and eligibility rules), plain Python:
+# the bundled national lines are ordered by the same rules as /signpost.
+COPY vocabulary vocabulary
 COPY locales locales
 # The knowledge base's topic files (sources, helplines named by slug); the answers' words are in
 # locales/. The paraphrases are only used to train the Rasa model.

@@ -11,6 +11,7 @@ RUN /opt/venv/bin/pip install pip==24.0 \
 COPY pyproject.toml README.md ./
 COPY api api
 COPY directory directory
+COPY vocabulary vocabulary
 RUN /opt/venv/bin/pip install --no-deps --no-build-isolation . && /opt/venv/bin/pip check
 
 FROM python:3.11-slim-bookworm
@@ -22,6 +23,7 @@ WORKDIR /app
 # The source tree itself is what runs (templates, static files, locales sit beside it).
 COPY api api
 COPY directory directory
+COPY vocabulary vocabulary
 COPY locales locales
 # The knowledge base (knowledge/topics/): the staff finder shows the topics for professionals.
 COPY knowledge knowledge

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CATEGORIES = ("domestic_abuse", "sexual_violence", "stalking", "fgm", "honour_based_abuse", "forced_marriage")
+from vocabulary.categories import CATEGORIES
+
+__all__ = ["CATEGORIES"]
 SIX = 6  # cards shown per kind of abuse
 
 CHILDLINE = "Childline"

@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 
+from vocabulary.protocol import CHANNEL_TOKEN_HEADER
+
 log = logging.getLogger("signpost.gateway")
 
-TOKEN_HEADER = "X-Signpost-Channel-Token"
 CONNECT_TIMEOUT_SECONDS = 1.0
 RETRY_PAUSE_SECONDS = 0.2
 
@@ -113,7 +114,7 @@ class AssistantClient:
                 break
             try:
                 response = await replica.client.post(
-                    "/webhooks/signpost/webhook", json=body, headers={TOKEN_HEADER: self.token},
+                    "/webhooks/signpost/webhook", json=body, headers={CHANNEL_TOKEN_HEADER: self.token},
                     timeout=httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT_SECONDS, remaining)),
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
@@ -141,7 +142,7 @@ class AssistantClient:
         for replica in self._in_order():
             try:
                 response = await replica.client.post(
-                    "/webhooks/signpost/end", json={"sender": conversation}, headers={TOKEN_HEADER: self.token}
+                    "/webhooks/signpost/end", json={"sender": conversation}, headers={CHANNEL_TOKEN_HEADER: self.token}
                 )
                 return response.status_code == 200
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:

@@ -31,6 +31,7 @@ from directory.models import (
     InsightReach,
     InsightReachValue,
 )
+from vocabulary.areas import PILOT_AREA_IDS
 
 THRESHOLD = 5
 ROUNDING_BASE = 5
@@ -38,8 +39,7 @@ FEWER_THAN = "fewer than 5"
 # A week is published once it ended (Sunday, UTC) and a whole day more has passed, so that
 # late counts (an expiry noticed after midnight) are in before anyone sees the week.
 SETTLING_DAYS = 1
-PILOT_AREAS = (InsightArea.leicester_leicestershire_rutland, InsightArea.derby_derbyshire,
-               InsightArea.warwickshire)
+PILOT_AREAS = tuple(InsightArea(area_id) for area_id in PILOT_AREA_IDS)
 AREAS = tuple(InsightArea)
 CATEGORIES = tuple(InsightCategory)
 OUTCOMES = tuple(InsightOutcome)

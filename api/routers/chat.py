@@ -17,6 +17,7 @@ from api.deps import SettingsDep
 from api.insights.gateway import after_end, after_reply, after_start
 from api.errors import ApiError, error_response, responses
 from directory.seed_schema import CONTROL_CHARACTERS
+from vocabulary.areas import PILOT_AREA_IDS
 
 log = logging.getLogger("signpost.gateway")
 # 403: the request came from a site not configured to embed the chat (api/middleware.py).
@@ -28,7 +29,7 @@ SessionId = Annotated[str, Path(min_length=43, max_length=43, pattern=r"^[A-Za-z
 C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 PAYLOAD = re.compile(r"^/[a-z_]{1,60}(\{[^<>]{0,200}\})?$")
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
-AreaId = Literal["leicester-leicestershire-rutland", "derby-derbyshire", "warwickshire"]
+AreaId = Literal[PILOT_AREA_IDS]
 
 
 class ChatStart(BaseModel):

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from directory import geography
-from directory.ranking import CARDS_SHOWN
+from vocabulary.ranking import CARDS_SHOWN
 from directory.signpost import CATEGORIES, NEEDS, Person, Place, service_answer, signpost
 
 from knowledge import load_topics
@@ -135,7 +135,7 @@ def finder(
         now = dt.datetime.now(dt.UTC)
         ranked = signpost(published, form["category"], chosen_place, person, form["need"] or None)
         services = [service_answer(item.service, item.group, now) for item in ranked]
-        # The assistant's order (directory/ranking.py): the first six are what the person would
+        # The assistant's order (vocabulary/ranking.py): the first six are what the person would
         # be shown; services only a professional can refer to sit beside them, apart.
         direct = [s for s in services if "professional_referral_only" not in s["eligibility"]["attributes"]]
         referral = [s for s in services if "professional_referral_only" in s["eligibility"]["attributes"]]

@@ -1,5 +1,5 @@
 """One set of rules: the action server orders its bundled national lines (for when the
-directory cannot be reached) with the directory's own rules, directory/ranking.py, and
+directory cannot be reached) with the directory's own rules, vocabulary/ranking.py, and
 never with a copy of them. This checks that, for every persona and kind of abuse, the bundle
 gives exactly the national lines /signpost gives a person outside the pilot areas, in the
 same order; and that the actions hold no eligibility rules of their own."""
@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 from actions import national_helplines as bundle
-from directory import ranking
+from vocabulary import ranking
 from directory.fallback import BUNDLE
 from tests.personas import CATEGORIES, PERSONAS
 

@@ -246,7 +246,7 @@ async def test_the_directory_down_still_gives_the_national_helplines_never_an_er
         "Support with domestic abuse:\nThese services help wherever you are in England."
     )
     names = [s["name"] for s in answer["services"]]
-    # the directory's own order (directory/ranking.py): the line for men first
+    # the directory's own order (vocabulary/ranking.py): the line for men first
     assert names == ["Men's Advice Line", "National Domestic Abuse Helpline", "Samaritans"]
     assert "Call: 0808 2000 247" in answer["cards"][1]
     said = texts(dispatcher)

@@ -26,12 +26,13 @@ from directory.models import (
     InsightReachValue,
     Service,
 )
-from directory.ranking import local_help_shown
+from vocabulary.ranking import local_help_shown
 from directory.signpost import Person, Place, is_public, service_answer, signpost
 from tests.browser.conftest import axe_violations, screenshot
+from vocabulary.areas import PILOT_AREA_IDS
 
 KEY = "browser-test-commissioners-key-" + "k" * 16
-AREAS = [InsightArea.leicester_leicestershire_rutland, InsightArea.derby_derbyshire, InsightArea.warwickshire]
+AREAS = [InsightArea(area_id) for area_id in PILOT_AREA_IDS]
 # Sample demand per week and area: (kind of abuse, need asked, smallest weekly count).
 # Weekly cells under 5 are suppressed, so the rarer requests are drawn large enough to show.
 DEMAND = (("domestic_abuse", None, 9), ("sexual_violence", None, 5), ("sexual_violence", "sarc", 5),

@@ -9,8 +9,7 @@ import pytest
 from api.chat.sessions import conversation_key
 from api.settings import DEVELOPMENT_SESSION_SECRET
 from tests.stack.driver import Conversation, services_in
-
-CATEGORIES = ["domestic_abuse", "sexual_violence", "stalking", "fgm", "honour_based_abuse", "forced_marriage"]
+from vocabulary.categories import CATEGORIES
 
 
 def test_the_opening_explains_and_offers_every_category_by_button(stack):

@@ -39,9 +39,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, Tuple, get_args
 
-CATEGORIES = (
-    "domestic_abuse", "sexual_violence", "stalking", "fgm", "honour_based_abuse", "forced_marriage",
-)
+from vocabulary.areas import ENGLAND_GSS
+from vocabulary.categories import CATEGORIES as CATEGORIES  # re-exported: the rules speak of it
+
 NEEDS = (
     "helpline", "specialist_support", "safe_accommodation", "advocacy", "idva", "isva", "chisva",
     "sarc", "counselling", "legal_advice", "children_young_people", "own_behaviour", "information",
@@ -64,7 +64,6 @@ RELATED_CATEGORIES = {
 }
 # Subjects that may come up in a conversation, and that some lines are only offered for.
 TOPICS = ("exploitation", "image_abuse", "anonymous_reporting", "economic_abuse", "tech_abuse")
-ENGLAND_GSS = "E92000001"
 ADULT_AGE = 18
 OLDER_PERSON_AGE = 60
 OLDEST_AGE = 130
