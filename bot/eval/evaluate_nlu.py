@@ -54,6 +54,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["RASA_MAX_CACHE_SIZE"] = "0"
 
 import yaml  # noqa: E402  (imported after the environment is set for Rasa/TensorFlow)
+from sklearn.metrics import fbeta_score, precision_recall_fscore_support  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 BOT = REPO / "bot"
@@ -285,16 +286,11 @@ class IntentScore:
 
 
 def intent_scores(gold: list[str], predicted: list[str], labels: list[str]) -> list[IntentScore]:
-    scores = []
-    for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
-        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
-        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores.append(IntentScore(label, precision, recall, f1, tp + fn))
-    return scores
+    """Precision, recall and F1 per intent (scikit-learn's; an intent never predicted scores 0)."""
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, predicted, labels=labels, zero_division=0)
+    return [IntentScore(label, float(p), float(r), float(f), int(n))
+            for label, p, r, f, n in zip(labels, precision, recall, f1, support)]
 
 
 def macro_f1(scores: list[IntentScore], only: tuple[str, ...] | None = None) -> float:
@@ -396,7 +392,7 @@ def cross_validate_danger(base: Pipeline, workdir: Path) -> dict[str, Any]:
         else:
             predicted = [DANGER if p.danger >= threshold else p.intent for p in folds_predictions]
         score = intent_scores(gold, predicted, [DANGER])[0]
-        f2 = 5 * score.precision * score.recall / (4 * score.precision + score.recall) if score.recall else 0.0
+        f2 = float(fbeta_score(gold, predicted, beta=2, labels=[DANGER], average="macro", zero_division=0))
         rows.append(
             {
                 "threshold": threshold,
