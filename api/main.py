@@ -24,7 +24,7 @@ from api import errors, i18n
 from api.auth import FailureGuard
 from api.oidc import OrganisationSignIn
 from api.logging_setup import configure_logging
-from api.middleware import HeadAsGet, SignpostMiddleware
+from api import middleware
 from api.pages import STATIC_DIR
 from api.chat.rasa import AssistantClient
 from api.chat.ratelimit import ChatRateLimits
@@ -110,8 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    chat, widget, insights, metrics_router, accounts, accounts_page, oidc):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(
-        SignpostMiddleware,
+    middleware.install(
+        app,
         max_body_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
         max_query_string_bytes=settings.max_query_string_bytes,
@@ -119,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_origins=[*settings.partner_origins, settings.public_base_url],
     )
     app.add_middleware(MetricsMiddleware)
-    app.add_middleware(HeadAsGet)
+    app.add_middleware(middleware.HeadAsGet)
     return app
 
 

@@ -1,5 +1,16 @@
-"""ASGI middleware: request size limits, open-data CORS, security headers and an access
-log that records neither the query string (postcodes, free text) nor the client address."""
+"""ASGI middleware, one job each (outermost first, as `install` stacks them):
+
+- AccessLog: one line per request with the route template, status and time, never the query
+  string (postcodes, free text) nor the client address;
+- SecurityHeaders: nosniff, no referrer, no framing, no caching, a closed CSP, unless the
+  route set its own;
+- CrossOrigin: open-data CORS for the ORUK routes, and only the configured partner sites
+  for the chat (others get 403 before any work);
+- RequestLimits: query string, NUL characters and body size, refused with 414, 400 or 413.
+
+The inner ones answer refusals as plain JSON; the outer ones add their headers to every
+answer, refusals included.
+"""
 from __future__ import annotations
 
 import json
@@ -23,44 +34,97 @@ SECURITY_HEADERS = [
 ]
 
 
+def install(app, *, max_body_bytes: int, max_import_bytes: int, max_query_string_bytes: int,
+            chat_origins: list[str]) -> None:
+    """Stacks the four on the app: add_middleware puts each new one outside the last."""
+    app.add_middleware(RequestLimits, max_body_bytes=max_body_bytes, max_import_bytes=max_import_bytes,
+                       max_query_string_bytes=max_query_string_bytes)
+    app.add_middleware(CrossOrigin, chat_origins=chat_origins)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog)
+
+
 def _is_open_data(path: str) -> bool:
     return path == "/" or path.startswith(OPEN_DATA_PREFIXES)
 
 
-async def _send_json(send: Send, status: int, error: str, detail: str, headers: list | None = None) -> None:
+async def _send_json(send: Send, status: int, error: str, detail: str) -> None:
     body = json.dumps({"error": error, "detail": detail}).encode()
     await send({
         "type": "http.response.start",
         "status": status,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                    *(headers or []), *SECURITY_HEADERS],
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
     })
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(Exception):
-    pass
+def _with_headers(message: Message, headers: list[tuple[bytes, bytes]]) -> Message:
+    """A response start with these headers added, unless it already has them."""
+    existing = {name.lower() for name, _value in message.get("headers", [])}
+    extra = [(name, value) for name, value in headers if name not in existing]
+    return {**message, "headers": [*message.get("headers", []), *extra]} if extra else message
 
 
-class SignpostMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int, max_query_string_bytes: int,
-                 chat_origins: list[str] | None = None):
+class AccessLog:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.chat_origins = {origin.rstrip("/") for origin in chat_origins or []}
-        self.max_body_bytes = max_body_bytes
-        self.max_import_bytes = max_import_bytes
-        self.max_query_string_bytes = max_query_string_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        status = 500
+
+        async def recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording)
+        finally:
+            route = scope.get("route")
+            log.info("request", method=scope["method"], route=getattr(route, "path", None) or "unmatched",
+                     status=status, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def securing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = SECURITY_HEADERS
+                csp = dict((n.lower(), v) for n, v in message.get("headers", [])).get(b"content-security-policy")
+                if csp is not None and b"frame-ancestors 'none'" not in csp:
+                    # A page that partners may frame (its own CSP says who): DENY would contradict it.
+                    headers = [(n, v) for n, v in headers if n != b"x-frame-options"]
+                message = _with_headers(message, headers)
+            await send(message)
+
+        await self.app(scope, receive, securing)
+
+
+class CrossOrigin:
+    def __init__(self, app: ASGIApp, chat_origins: list[str] | None = None) -> None:
+        self.app = app
+        self.chat_origins = {origin.rstrip("/") for origin in chat_origins or []}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         path: str = scope["path"]
         open_data = _is_open_data(path)
         cors = [(b"access-control-allow-origin", b"*")] if open_data else []
-        chat = path.startswith("/chat/")
-        if chat:
+        if path.startswith("/chat/"):
             headers = dict(scope.get("headers", []))
             origin = headers.get(b"origin", b"").decode("latin-1").rstrip("/")
             own = f"{scope.get('scheme', 'http')}://{headers.get(b'host', b'').decode('latin-1')}"
@@ -73,80 +137,20 @@ class SignpostMiddleware:
             if scope["method"] == "OPTIONS":
                 await self._preflight(send, cors or [(b"vary", b"Origin")], b"POST, DELETE, OPTIONS")
                 return
-        status_holder = {"status": 500}
+        elif open_data and scope["method"] == "OPTIONS":
+            await self._preflight(send, cors, b"GET, OPTIONS")
+            return
+        if not cors:
+            await self.app(scope, receive, send)
+            return
 
-        body_too_large = False
-        replaced = False
+        async def sharing(message: Message) -> None:
+            await send(_with_headers(message, cors) if message["type"] == "http.response.start" else message)
 
-        async def send_with_headers(message: Message) -> None:
-            nonlocal replaced
-            if body_too_large:
-                # The framework may turn our exception into its own 400; answer 413 instead.
-                if message["type"] == "http.response.start" and not replaced:
-                    replaced = True
-                    status_holder["status"] = 413
-                    await _send_json(send, 413, "body_too_large", "The request body is too large.", cors)
-                return
-            if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                existing = {name.lower(): value for name, value in message.get("headers", [])}
-                extra = [(n, v) for n, v in (*cors, *SECURITY_HEADERS) if n not in existing]
-                if b"frame-ancestors 'none'" not in existing.get(b"content-security-policy", b"frame-ancestors 'none'"):
-                    # A page that partners may frame (its own CSP says who): DENY would contradict it.
-                    extra = [(n, v) for n, v in extra if n != b"x-frame-options"]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
+        await self.app(scope, receive, sharing)
 
-        try:
-            if len(scope.get("query_string", b"")) > self.max_query_string_bytes:
-                await _send_json(send, 414, "query_too_long", "The query string is too long.", cors)
-                status_holder["status"] = 414
-                return
-            raw_query = scope.get("query_string", b"")
-            if b"%00" in raw_query or b"\x00" in raw_query or "\x00" in path:
-                # PostgreSQL cannot hold NUL in text; no legitimate query contains one.
-                await _send_json(send, 400, "bad_request", "The request contains a NUL character.", cors)
-                status_holder["status"] = 400
-                return
-            if open_data and scope["method"] == "OPTIONS":
-                await self._preflight(send, cors, b"GET, OPTIONS")
-                status_holder["status"] = 204
-                return
-            limit = self.max_import_bytes if path.startswith("/admin/import") else self.max_body_bytes
-            declared = dict(scope.get("headers", [])).get(b"content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > limit):
-                await _send_json(send, 413, "body_too_large", f"Request bodies are limited to {limit} bytes.", cors)
-                status_holder["status"] = 413
-                return
-            received = 0
-
-            async def counting_receive() -> Message:
-                nonlocal received, body_too_large
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        body_too_large = True
-                        raise BodyTooLarge
-                return message
-
-            try:
-                await self.app(scope, counting_receive, send_with_headers)
-            except BodyTooLarge:
-                if not replaced:
-                    await _send_json(send, 413, "body_too_large", f"Request bodies are limited to {limit} bytes.", cors)
-                    status_holder["status"] = 413
-        finally:
-            route = scope.get("route")
-            log.info(
-                "request",
-                method=scope["method"],
-                route=getattr(route, "path", None) or "unmatched",
-                status=status_holder["status"],
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            )
-
-    async def _preflight(self, send: Send, cors: list, methods: bytes) -> None:
+    @staticmethod
+    async def _preflight(send: Send, cors: list, methods: bytes) -> None:
         await send({
             "type": "http.response.start",
             "status": 204,
@@ -155,10 +159,69 @@ class SignpostMiddleware:
                 (b"access-control-allow-methods", methods),
                 (b"access-control-allow-headers", b"accept, content-type"),
                 (b"access-control-max-age", b"86400"),
-                *SECURITY_HEADERS,
             ],
         })
         await send({"type": "http.response.body", "body": b""})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestLimits:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int, max_query_string_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_import_bytes = max_import_bytes
+        self.max_query_string_bytes = max_query_string_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        raw_query = scope.get("query_string", b"")
+        if len(raw_query) > self.max_query_string_bytes:
+            await _send_json(send, 414, "query_too_long", "The query string is too long.")
+            return
+        if b"%00" in raw_query or b"\x00" in raw_query or "\x00" in path:
+            # PostgreSQL cannot hold NUL in text; no legitimate query contains one.
+            await _send_json(send, 400, "bad_request", "The request contains a NUL character.")
+            return
+        limit = self.max_import_bytes if path.startswith("/admin/import") else self.max_body_bytes
+        too_large = f"Request bodies are limited to {limit} bytes."
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_json(send, 413, "body_too_large", too_large)
+            return
+        received = 0
+        body_too_large = answered = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, body_too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    body_too_large = True
+                    raise BodyTooLarge
+            return message
+
+        async def answering(message: Message) -> None:
+            nonlocal answered
+            if body_too_large:
+                # The framework may turn our exception into its own 400: answer 413 instead, once.
+                if message["type"] == "http.response.start" and not answered:
+                    answered = True
+                    await _send_json(send, 413, "body_too_large", "The request body is too large.")
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, answering)
+        except BodyTooLarge:
+            if not answered:
+                await _send_json(send, 413, "body_too_large", too_large)
 
 
 class HeadAsGet:
