@@ -1,23 +1,31 @@
-"""Runs the `rasa` command line with two safeguards Rasa 3.6 does not offer.
+"""Runs the `rasa` command line with what Rasa 3.6 does not offer.
 
     cd bot && ../.venv-bot/bin/python run_rasa.py run -i 127.0.0.1 -p 5005 ...
 
-1. A bound on the wait for the action server. Rasa 3.6 calls it with a fixed
-   timeout of DEFAULT_REQUEST_TIMEOUT, 5 minutes (rasa/core/actions/action.py,
-   RemoteAction.run passes `timeout=DEFAULT_REQUEST_TIMEOUT`; a `timeout` key under
-   `action_endpoint` in endpoints.yml is ignored; RasaHQ/rasa#9789 and #13015).
-   Here it is SIGNPOST_ACTION_TIMEOUT_SECONDS (default 6): longer than an action
-   needs even when the directory fails (2 s, one retry, then the bundled
-   helplines), short enough that a stuck action server cannot hold a person for
-   minutes. When it passes, Rasa logs the failure and carries on.
-2. No message text in structured logs. Rasa's structlog events (e.g.
-   "rest.message.received.failure", logged at ERROR with the message text) pass
-   their text, slot values and events through an anonymization pipeline when a
-   plugin provides one; this one replaces them with "[redacted]".
-3. No local variables in logged tracebacks. Rasa renders an exception in a
-   structured log with every frame's local variables (structlog's default),
-   which can hold message text and slot values; here tracebacks are rendered
-   without them.
+Refusals first: it will not start on a Rasa release other than the one every replaced method
+below was read in (WRITTEN_FOR_RASA), nor when the endpoints file names a tracker store class
+that cannot be imported (Rasa would fall back to one in memory with only a warning), nor with
+debug logs outside development.
+
+Privacy safeguards:
+1. No message text in structured logs: Rasa's structlog events pass text, slot values and
+   events through an anonymization pipeline when a plugin provides one (Rasa's plugin hook);
+   this one replaces them with "[redacted]".
+2. No local variables in logged tracebacks (structlog's default renders every frame's locals,
+   which can hold message text and slot values).
+3. No debug logs outside development: at DEBUG Rasa logs what people write.
+
+Safety: a bound on the wait for the action server. Rasa 3.6 uses a fixed five minutes
+(DEFAULT_REQUEST_TIMEOUT; a `timeout` under `action_endpoint` is ignored, RasaHQ/rasa#9789,
+#13015). Here it is SIGNPOST_ACTION_TIMEOUT_SECONDS (default 6), so a stuck action server
+cannot hold a person for minutes.
+
+Performance changes, each measured in docs/benchmarks.md, each with the same results as
+Rasa's own: action results validated with a compiled schema; stored events not re-read for
+a no-op anonymization; event types resolved from a table; the graph run in order without
+dask; one kept-alive connection to the action server per event loop. Saving trackers
+without re-reading them is not here: it is the tracker store class the production endpoints
+file names (stores/session_tracker_store.py), Rasa's own extension point.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from typing import Any
 import pluggy
 
 ACTION_TIMEOUT_SECONDS = float(os.environ.get("SIGNPOST_ACTION_TIMEOUT_SECONDS", "6"))
+# Every method replaced below was read in this release's source.
+WRITTEN_FOR_RASA = "3.6.21"
 REDACTED = "[redacted]"
 
 hookimpl = pluggy.HookimplMarker("rasa")
@@ -219,30 +229,6 @@ def run_graphs_in_order_without_dask() -> None:
     DaskGraphRunner.run = run
 
 
-def save_trackers_to_redis_without_rereading_them() -> None:
-    """Rasa's RedisTrackerStore.save first reads back and decodes the stored conversation
-    and merges it with the one being saved, to keep earlier sessions that `retrieve`
-    leaves out: a tenth of Rasa's CPU per message under load (docs/benchmarks.md). Here
-    nothing earlier is worth keeping: the record expires with the session (record_exp
-    equals session_expiration_time, and each save renews it), and the lock store keeps
-    two replicas from saving one conversation at once. So write the current session, with
-    the same expiry; if an earlier session was still stored, it is dropped, not kept."""
-    from rasa.core.tracker_store import RedisTrackerStore
-
-    original = RedisTrackerStore.save
-    if getattr(original, "signpost_patched", False):
-        return
-
-    async def save(self: Any, tracker: Any, timeout: Any = None) -> None:
-        await self.stream_events(tracker)
-        if not timeout and self.record_exp:
-            timeout = self.record_exp
-        self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(tracker), ex=timeout)
-
-    save.signpost_patched = True  # type: ignore[attr-defined]
-    RedisTrackerStore.save = save
-
-
 # Below the action server's own keep-alive (Sanic's KEEP_ALIVE_TIMEOUT, 5 s), so Rasa never
 # reuses a connection the action server is closing at that moment.
 ACTION_SERVER_KEEPALIVE_SECONDS = 2.0
@@ -310,15 +296,45 @@ def keep_connections_to_the_action_server() -> None:
     EndpointConfig.request = request
 
 
+def refuse_another_rasa() -> None:
+    """The changes below replace Rasa methods written for one release; on another they could
+    silently do the wrong thing, so refuse to start instead."""
+    import rasa
+
+    if rasa.__version__ != WRITTEN_FOR_RASA:
+        raise SystemExit(f"run_rasa.py was written for Rasa {WRITTEN_FOR_RASA}, not {rasa.__version__}: "
+                         "check each replaced method against the new release, then update WRITTEN_FOR_RASA")
+
+
+def refuse_a_tracker_store_rasa_cannot_load(argv: list[str]) -> None:
+    """Rasa falls back to an in-memory tracker store, with only a warning, when the class an
+    endpoints file names cannot be imported: replicas would each keep their own
+    conversations. Import it first, and refuse to start if that fails."""
+    import importlib
+
+    import yaml
+
+    if "--endpoints" not in argv or argv.index("--endpoints") + 1 >= len(argv):
+        return
+    with open(argv[argv.index("--endpoints") + 1], encoding="utf-8") as handle:
+        kind = ((yaml.safe_load(handle) or {}).get("tracker_store") or {}).get("type", "")
+    if "." in kind:
+        module, _, name = kind.rpartition(".")
+        try:
+            getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as error:
+            raise SystemExit(f"the tracker store {kind!r} cannot be loaded: {error}") from error
+
+
 def install_safeguards() -> None:
     # Telemetry would send usage events to Rasa's servers: always off, whatever is set.
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    refuse_another_rasa()
     bound_the_action_server_wait()
     validate_action_results_with_a_compiled_schema()
     skip_the_no_op_anonymization_of_stored_events()
     resolve_event_types_from_a_table()
     run_graphs_in_order_without_dask()
-    save_trackers_to_redis_without_rereading_them()
     keep_connections_to_the_action_server()
     redact_structured_logs()
     log_tracebacks_without_locals()
@@ -327,6 +343,7 @@ def install_safeguards() -> None:
 def main() -> None:
     refuse_debug_logs_outside_development(sys.argv[1:])
     install_safeguards()
+    refuse_a_tracker_store_rasa_cannot_load(sys.argv[1:])
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

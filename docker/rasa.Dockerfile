@@ -15,6 +15,7 @@ COPY bot/domain domain
 COPY bot/data data
 COPY bot/components components
 COPY bot/channels channels
+COPY bot/stores stores
 RUN /opt/venv/bin/rasa train --config config.yml --domain domain --data data \
       --out models --fixed-model-name signpost
 
@@ -28,6 +29,7 @@ COPY --from=build /bot/models/signpost.tar.gz models/signpost.tar.gz
 COPY bot/credentials.yml bot/endpoints.production.yml bot/run_rasa.py ./
 COPY bot/components components
 COPY bot/channels channels
+COPY bot/stores stores
 USER signpost
 EXPOSE 5005
 HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \

@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
+from stores.session_tracker_store import SessionTrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -42,7 +43,9 @@ def delete_conversation(tracker_store: TrackerStore, lock_store: Optional[LockSt
     if fallback is not None:
         stores.append(_innermost(fallback))
     for store in stores:
-        if isinstance(store, InMemoryTrackerStore):
+        if isinstance(store, SessionTrackerStore):
+            store.delete(sender_id)
+        elif isinstance(store, InMemoryTrackerStore):
             store.store.pop(sender_id, None)
         elif isinstance(store, RedisTrackerStore):
             store.red.delete(store.key_prefix + sender_id)

@@ -166,7 +166,11 @@ def test_production_keeps_conversations_in_redis_for_30_minutes_only(monkeypatch
     domain = Domain.load(str(BOT_DIR / "domain"))
     tracker_store = TrackerStore.create(endpoints.tracker_store, domain)  # connects lazily
     lock_store = LockStore.create(endpoints.lock_store)
-    assert isinstance(tracker_store, RedisTrackerStore) and tracker_store.record_exp == 30 * 60
+    from stores.session_tracker_store import SessionTrackerStore
+
+    # Rasa's own extension point: the class the endpoints file names, not a replaced method.
+    assert type(tracker_store) is SessionTrackerStore and isinstance(tracker_store, RedisTrackerStore)
+    assert tracker_store.record_exp == 30 * 60
     assert tracker_store.key_prefix.startswith("signpost")
     assert isinstance(lock_store, RedisLockStore)
     assert endpoints.action.url == "http://actions:5055/webhook"
@@ -436,20 +440,24 @@ class RecordingRedis:
         self.calls.append(("get", key))
         return self.data.get(key)
 
+    def delete(self, key):
+        self.calls.append(("delete", key))
+        self.data.pop(key, None)
+
     def set(self, key, value, ex=None):
         self.calls.append(("set", key, ex))
         self.data[key] = value
 
 
 @pytest.mark.asyncio
-async def test_trackers_are_saved_to_redis_with_their_expiry_without_being_read_back(safeguards):
-    from rasa.core.tracker_store import RedisTrackerStore
+async def test_trackers_are_saved_to_redis_with_their_expiry_without_being_read_back():
     from rasa.shared.core.domain import Domain
+    from stores.session_tracker_store import SessionTrackerStore
     from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     domain = Domain.load(str(BOT_DIR / "domain"))
-    store = RedisTrackerStore(domain, record_exp=1800)
+    store = SessionTrackerStore(domain, record_exp=1800)
     store.red = RecordingRedis()
     earlier = [ActionExecuted("action_session_start", timestamp=1), SessionStarted(timestamp=2),
                UserUttered("an earlier session", timestamp=3)]
@@ -467,6 +475,33 @@ async def test_trackers_are_saved_to_redis_with_their_expiry_without_being_read_
     stored = await store.retrieve_full_tracker("someone")
     assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in current]
     assert stored.get_slot("area") == "warwickshire"
+
+    store.delete("someone")
+    assert await store.retrieve("someone") is None
+
+
+def test_the_tracker_store_refuses_a_rasa_it_was_not_written_for(monkeypatch):
+    import rasa
+    from rasa.shared.core.domain import Domain
+    from stores.session_tracker_store import SessionTrackerStore
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(RuntimeError, match="written for Rasa 3.6.21"):
+        SessionTrackerStore(Domain.empty(), record_exp=1800)
+
+
+def test_run_rasa_refuses_another_rasa_and_a_tracker_store_it_cannot_load(monkeypatch, tmp_path):
+    import rasa
+    import run_rasa
+
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("tracker_store:\n  type: stores.no_such_module.SessionTrackerStore\n")
+    with pytest.raises(SystemExit, match="cannot be loaded"):
+        run_rasa.refuse_a_tracker_store_rasa_cannot_load(["run", "--endpoints", str(endpoints)])
+    run_rasa.refuse_a_tracker_store_rasa_cannot_load(["run", "--endpoints", str(BOT_DIR / "endpoints.production.yml")])
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(SystemExit, match="written for Rasa 3.6.21"):
+        run_rasa.refuse_another_rasa()
 
 
 @pytest.mark.asyncio
