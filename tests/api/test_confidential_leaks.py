@@ -39,7 +39,9 @@ POSTCODES = [
 PROXIMITIES = [25, 100, 500, 1000, 2500, 5000, 10_000, 25_000, 100_000, 500_000]
 # Public routes with no path parameters that read no directory data; every other public GET
 # route must be searched below, so a new one cannot be added without a leak check.
-PUBLIC_PREFIXES_SKIPPED = ("/admin", "/accounts", "/insights", "/metrics", "/chat", "/static", "/docs", "/redoc", "/widget")
+# /auth: sign-in only (api/routers/oidc.py), no directory data; the staff pages are signed in.
+PUBLIC_PREFIXES_SKIPPED = ("/admin", "/accounts", "/auth", "/insights", "/metrics", "/chat", "/static", "/docs", "/redoc",
+                           "/widget")
 
 
 def _normalise(text: str) -> str:
