@@ -33,7 +33,6 @@ from api.routers import accounts, admin, areas, chat, confidential, meta, servic
 from api.routers import accounts_page, oidc, taxonomies, widget
 from api.routers import insights, metrics as metrics_router
 from api.insights.gateway import install as install_insights
-from api.metrics import MetricsMiddleware
 from api.settings import Settings, get_settings
 
 log = structlog.get_logger("signpost.api")
@@ -118,7 +117,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Behind a TLS-terminating proxy the scheme we see is http: accept our public origin too.
         chat_origins=[*settings.partner_origins, settings.public_base_url],
     )
-    app.add_middleware(MetricsMiddleware)
     app.add_middleware(middleware.HeadAsGet)
     return app
 

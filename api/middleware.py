@@ -1,7 +1,8 @@
 """ASGI middleware, one job each (outermost first, as `install` stacks them):
 
 - AccessLog: one line per request with the route template, status and time, never the query
-  string (postcodes, free text) nor the client address;
+  string (postcodes, free text) nor the client address, and the same figures to the
+  request metrics (api/metrics.py);
 - SecurityHeaders: nosniff, no referrer, no framing, no caching, a closed CSP, unless the
   route set its own;
 - CrossOrigin: open-data CORS for the ORUK routes, and only the configured partner sites
@@ -18,6 +19,8 @@ import time
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.metrics import observe_request
 
 log = structlog.get_logger("signpost.access")
 
@@ -85,9 +88,11 @@ class AccessLog:
         try:
             await self.app(scope, receive, recording)
         finally:
-            route = scope.get("route")
-            log.info("request", method=scope["method"], route=getattr(route, "path", None) or "unmatched",
-                     status=status, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            seconds = time.perf_counter() - started
+            observe_request(scope["method"], route, status, seconds)
+            log.info("request", method=scope["method"], route=route, status=status,
+                     duration_ms=round(seconds * 1000, 1))
 
 
 class SecurityHeaders:
