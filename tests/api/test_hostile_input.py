@@ -209,7 +209,7 @@ def _admin_operations(client) -> list[tuple[str, str]]:
     {"X-API-Key": ADMIN_KEY[:-1], "X-Signpost-Actor": "someone"},         # one character short
     {"X-API-Key": ADMIN_KEY + "x", "X-Signpost-Actor": "someone"},        # one too many
     {"X-API-Key": ADMIN_KEY.upper(), "X-Signpost-Actor": "someone"},
-    {"Authorization": "Bearer sp_0123456789abcdef.not-a-real-secret"},  # a made-up API token
+    {"Authorization": "Bearer sp_feedfacedeadbeef.not-a-real-secret"},  # a made-up API token
     {"X-API-Key": "k" * 600, "X-Signpost-Actor": "someone"},
 ])
 def test_every_admin_operation_refuses_a_missing_or_wrong_key(client, headers):
